@@ -1,0 +1,112 @@
+package policy
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/guestbook-secscan/guestbook/scanners/finding"
+)
+
+func TestRateSecuritySeverityBands(t *testing.T) {
+	tests := []struct {
+		score float64
+		want  Severity
+	}{
+		{10.0, SeverityCritical},
+		{9.0, SeverityCritical},
+		{8.9, SeverityHigh},
+		{7.0, SeverityHigh},
+		{6.9, SeverityMedium},
+		{4.0, SeverityMedium},
+		{3.9, SeverityLow},
+		{0.1, SeverityLow},
+		{0.05, SeverityNone},
+	}
+	for _, tt := range tests {
+		run := &finding.Run{Rules: []finding.Rule{{ID: "R1", SecuritySeverity: tt.score, Level: finding.LevelNote}}}
+		// The level must not matter when the rule has a score.
+		got := Rate(run, &finding.Result{RuleID: "R1", Level: finding.LevelError})
+		if got.Severity != tt.want || got.Score != tt.score || got.Level != "" {
+			t.Errorf("Rate with security-severity %v = %+v, want severity %v from the score", tt.score, got, tt.want)
+		}
+	}
+}
+
+func TestRateLevelFallback(t *testing.T) {
+	tests := []struct {
+		name        string
+		resultLevel finding.Level
+		ruleLevel   finding.Level
+		score       float64
+		want        Severity
+		wantLevel   finding.Level
+	}{
+		{"error", finding.LevelError, "", 0, SeverityHigh, finding.LevelError},
+		{"warning", finding.LevelWarning, "", 0, SeverityMedium, finding.LevelWarning},
+		{"note", finding.LevelNote, "", 0, SeverityLow, finding.LevelNote},
+		{"none", finding.LevelNone, "", 0, SeverityNone, finding.LevelNone},
+		{"rule default level", "", finding.LevelError, 0, SeverityHigh, finding.LevelError},
+		{"SARIF default warning", "", "", 0, SeverityMedium, finding.LevelWarning},
+		{"result level wins over rule level", finding.LevelNote, finding.LevelError, 0, SeverityLow, finding.LevelNote},
+		{"zero score counts as missing", finding.LevelError, "", 0.0, SeverityHigh, finding.LevelError},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			run := &finding.Run{Rules: []finding.Rule{{ID: "R1", Level: tt.ruleLevel, SecuritySeverity: tt.score}}}
+			got := Rate(run, &finding.Result{RuleID: "R1", Level: tt.resultLevel})
+			if got.Severity != tt.want || got.Level != tt.wantLevel {
+				t.Errorf("Rate = %+v, want severity %v from level %q", got, tt.want, tt.wantLevel)
+			}
+		})
+	}
+
+	// A result whose rule is not in the run is rated by its level.
+	got := Rate(&finding.Run{}, &finding.Result{RuleID: "missing", Level: finding.LevelError})
+	if got.Severity != SeverityHigh {
+		t.Errorf("Rate without a rule = %+v, want high", got)
+	}
+}
+
+func TestRatingBasis(t *testing.T) {
+	if got := (Rating{Severity: SeverityHigh, Score: 7.5}).Basis(); got != "security-severity 7.5" {
+		t.Errorf("Basis = %q", got)
+	}
+	if got := (Rating{Severity: SeverityHigh, Level: finding.LevelError}).Basis(); got != "level error" {
+		t.Errorf("Basis = %q", got)
+	}
+}
+
+func TestSeverityFails(t *testing.T) {
+	tests := []struct {
+		severity, threshold Severity
+		want                bool
+	}{
+		{SeverityHigh, SeverityHigh, true},
+		{SeverityCritical, SeverityHigh, true},
+		{SeverityMedium, SeverityHigh, false},
+		{SeverityCritical, SeverityNone, false},
+		{SeverityNone, SeverityLow, false},
+		{SeverityLow, SeverityLow, true},
+	}
+	for _, tt := range tests {
+		if got := tt.severity.Fails(tt.threshold); got != tt.want {
+			t.Errorf("%v.Fails(%v) = %v, want %v", tt.severity, tt.threshold, got, tt.want)
+		}
+	}
+}
+
+func TestParseSeverity(t *testing.T) {
+	for _, name := range []string{"critical", "HIGH", "Medium", "low", "none"} {
+		s, err := ParseSeverity(name)
+		if err != nil {
+			t.Errorf("ParseSeverity(%q) = %v", name, err)
+			continue
+		}
+		if s.String() != strings.ToLower(name) {
+			t.Errorf("ParseSeverity(%q).String() = %q", name, s)
+		}
+	}
+	if _, err := ParseSeverity("severe"); err == nil {
+		t.Error("ParseSeverity(severe) = nil error")
+	}
+}
