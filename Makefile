@@ -13,8 +13,13 @@ export SECSCAN_TRIVY := $(TRIVY_BIN)
 
 all: build test
 
+# The app is its own module; with go.work, ./... covers only the root
+# module, so its packages are named separately.
+PACKAGES      := ./... ./app/...
+FUZZTIME      ?= 10s
+
 build:
-	$(GO) build ./...
+	$(GO) build $(PACKAGES)
 
 # trivy builds the pinned Trivy release once into the cache folder. It needs
 # GOEXPERIMENT=jsonv2 and its own modfile so that Trivy's module graph never
@@ -30,7 +35,12 @@ security-scan: $(TRIVY_BIN)
 	$(GO) run ./scanners/cmd/secscan scan --out $(REPORTS) $(SECSCAN_FLAGS) .
 
 test: $(TRIVY_BIN)
-	$(GO) test -count=1 ./...
+	$(GO) test -count=1 $(PACKAGES)
+
+# fuzz runs each fuzz target for FUZZTIME; CI runs it briefly on every change.
+fuzz:
+	$(GO) test -run='^$$' -fuzz=FuzzNewEntry -fuzztime=$(FUZZTIME) ./app
+	$(GO) test -run='^$$' -fuzz=FuzzRenderIndex -fuzztime=$(FUZZTIME) ./app/http
 
 # scan-docker builds the guestbook image and scans it with Trivy and
 # hadolint; without a container engine it says so and scans what it can.
@@ -41,7 +51,7 @@ security-test:
 	$(GO) test -count=1 -v ./app/securitytest/
 
 vet:
-	$(GO) vet ./...
+	$(GO) vet $(PACKAGES)
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "run gofmt -w on the files above"; exit 1; }
 
 clean:
