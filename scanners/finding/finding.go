@@ -138,7 +138,7 @@ type Notification struct {
 	Message string
 }
 
-// Status is how a scanner's execution ended.
+// Status is the outcome of a scanner's execution.
 type Status string
 
 const (
@@ -198,7 +198,7 @@ func (r *Run) Rule(id string) *Rule {
 // runner records the run with StatusNotRun and shows Fix to the user.
 type NotRunError struct {
 	Reason string // what is missing, for example "no hadolint binary on PATH and no docker or podman"
-	Fix    string // what the user can do, for example "install hadolint or a container engine"
+	Fix    string // the remedy, for example "install hadolint or a container engine"
 }
 
 func (e *NotRunError) Error() string {

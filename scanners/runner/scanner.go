@@ -6,7 +6,7 @@ import (
 	"github.com/guestbook-secscan/guestbook/scanners/finding"
 )
 
-// Target is what one scan covers.
+// Target is the scope of one scan: the repository and the paths to leave out.
 type Target struct {
 	// Root is the absolute, cleaned path of the repository to scan. Every
 	// Location in a returned Run is relative to it.
