@@ -16,42 +16,26 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/guestbook-secscan/guestbook/scanners/trivy"
 )
 
 // repoRoot is the repository root, relative to this package's directory.
 const repoRoot = "../.."
 
-// trivyBinary returns the Trivy to test the custom checks with: $SECSCAN_TRIVY,
-// else trivy on PATH, else the binary that `make trivy` builds. Without one,
-// the test fails when CI is true and is skipped otherwise.
+// trivyBinary returns the Trivy to test the custom checks with, found as
+// the Trivy adapter finds it. Without one, the test fails when CI is true
+// and is skipped otherwise.
 func trivyBinary(t *testing.T) string {
 	t.Helper()
-	if bin := os.Getenv("SECSCAN_TRIVY"); bin != "" {
-		if _, err := os.Stat(bin); err == nil {
-			return bin
-		}
-	}
-	if bin, err := exec.LookPath("trivy"); err == nil {
+	bin, err := trivy.LocateBinary("")
+	if err == nil {
 		return bin
 	}
-	cache := os.Getenv("SECSCAN_CACHE")
-	if cache == "" {
-		base := os.Getenv("XDG_CACHE_HOME")
-		if base == "" {
-			home, _ := os.UserHomeDir()
-			base = filepath.Join(home, ".cache")
-		}
-		cache = filepath.Join(base, "secscan")
-	}
-	bin := filepath.Join(cache, "bin", "trivy-v0.74.0")
-	if _, err := os.Stat(bin); err == nil {
-		return bin
-	}
-	msg := "no Trivy binary in $SECSCAN_TRIVY, on PATH or at " + bin + "; run make trivy"
 	if isCI(os.Getenv) {
-		t.Fatal(msg)
+		t.Fatalf("no Trivy binary: %v", err)
 	}
-	t.Skip(msg)
+	t.Skipf("no Trivy binary (%v); run make trivy", err)
 	return ""
 }
 

@@ -20,7 +20,7 @@ import (
 // Verdict is the policy's decision, already explained in plain lines.
 type Verdict struct {
 	Pass     bool
-	Headline string   // one sentence: why the build passed or failed
+	Headline string   // one line that starts with the verdict and says why, such as "PASS: no result at or above high"
 	Details  []string // one line per failure, or counts for a pass
 }
 
@@ -118,7 +118,7 @@ func Table(w io.Writer, in Input) error {
 		}
 	}
 
-	fmt.Fprintf(w, "\n%s\n", verdictWord(in.Verdict)+": "+in.Verdict.Headline)
+	fmt.Fprintf(w, "\n%s\n", in.Verdict.Headline)
 	for _, d := range in.Verdict.Details {
 		fmt.Fprintf(w, "  %s\n", d)
 	}

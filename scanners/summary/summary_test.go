@@ -93,7 +93,7 @@ func TestMarkdownLimit(t *testing.T) {
 
 func TestTable(t *testing.T) {
 	var buf bytes.Buffer
-	in := Input{Runs: testRuns(), Verdict: Verdict{Pass: true, Headline: "no result at or above high"}, Reports: []string{"reports/secscan.sarif"}}
+	in := Input{Runs: testRuns(), Verdict: Verdict{Pass: true, Headline: "PASS: no result at or above high"}, Reports: []string{"reports/secscan.sarif"}}
 	if err := Table(&buf, in); err != nil {
 		t.Fatal(err)
 	}

@@ -58,12 +58,12 @@ func TestLocateBinaryOrder(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Setenv(EnvBinary, tt.env)
 			t.Setenv("PATH", tt.path)
-			got, err := locateBinary(tt.configured)
+			got, err := LocateBinary(tt.configured)
 			if err != nil {
-				t.Fatalf("locateBinary: %v", err)
+				t.Fatalf("LocateBinary: %v", err)
 			}
 			if got != tt.want {
-				t.Errorf("locateBinary = %q, want %q", got, tt.want)
+				t.Errorf("LocateBinary = %q, want %q", got, tt.want)
 			}
 		})
 	}
@@ -78,10 +78,10 @@ func TestLocateBinaryMissing(t *testing.T) {
 	t.Setenv(EnvBinary, "")
 	t.Setenv("PATH", dir)
 
-	_, err := locateBinary("")
+	_, err := LocateBinary("")
 	var nr *finding.NotRunError
 	if !errors.As(err, &nr) {
-		t.Fatalf("locateBinary error = %v, want a NotRunError", err)
+		t.Fatalf("LocateBinary error = %v, want a NotRunError", err)
 	}
 	if nr.Fix != "run `make trivy` to build the pinned Trivy, or install trivy on PATH" {
 		t.Errorf("fix = %q", nr.Fix)
@@ -92,10 +92,10 @@ func TestLocateBinaryMissing(t *testing.T) {
 }
 
 func TestLocateBinaryConfiguredMissing(t *testing.T) {
-	_, err := locateBinary(filepath.Join(t.TempDir(), "no-trivy"))
+	_, err := LocateBinary(filepath.Join(t.TempDir(), "no-trivy"))
 	var nr *finding.NotRunError
 	if !errors.As(err, &nr) || !strings.Contains(nr.Reason, "no-trivy") {
-		t.Fatalf("locateBinary error = %v, want a NotRunError naming the configured path", err)
+		t.Fatalf("LocateBinary error = %v, want a NotRunError naming the configured path", err)
 	}
 }
 
@@ -107,7 +107,7 @@ func TestLocateBinaryNotExecutable(t *testing.T) {
 	if err := os.WriteFile(p, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := locateBinary(p); !finding.IsNotRun(err) {
-		t.Errorf("locateBinary(non-executable) error = %v, want a NotRunError", err)
+	if _, err := LocateBinary(p); !finding.IsNotRun(err) {
+		t.Errorf("LocateBinary(non-executable) error = %v, want a NotRunError", err)
 	}
 }

@@ -26,7 +26,7 @@ func requireTrivy(t *testing.T) string {
 	if testing.Short() {
 		t.Skip("runs the Trivy binary")
 	}
-	bin, err := locateBinary("")
+	bin, err := LocateBinary("")
 	if err != nil {
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("no Trivy binary in CI: %v", err)

@@ -85,7 +85,7 @@ func (s *Scanner) Name() string { return finding.ToolTrivy }
 // scan (or cannot be downloaded in an online one), the other two scanners
 // still run, and a warning notification names the missing part.
 func (s *Scanner) Scan(ctx context.Context, t runner.Target) (*finding.Run, error) {
-	binary, err := locateBinary(s.cfg.Binary)
+	binary, err := LocateBinary(s.cfg.Binary)
 	if err != nil {
 		return nil, err
 	}
@@ -173,8 +173,11 @@ func (s *Scanner) scan(ctx context.Context, binary, cacheDir string, t runner.Ta
 		Skips:           skips.patterns,
 		Timeout:         analysisTimeout(ctx),
 	})
-	run.Invocation.CommandLine = commandLine(binary, args)
-	s.log.DebugContext(ctx, "running trivy", "dir", t.Root, "command", run.Invocation.CommandLine)
+	// The report's temporary folder is named in the recorded command line
+	// by a fixed placeholder, so that two scans of the same tree write the
+	// same SARIF apart from the invocation times.
+	run.Invocation.CommandLine = strings.ReplaceAll(commandLine(binary, args), outDir, "$TMPDIR/secscan-trivy")
+	s.log.DebugContext(ctx, "running trivy", "dir", t.Root, "command", commandLine(binary, args))
 
 	start := time.Now()
 	res, err := runProcess(ctx, t.Root, binary, args)
