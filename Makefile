@@ -28,7 +28,9 @@ trivy: $(TRIVY_BIN)
 
 $(TRIVY_BIN): tools/trivy.mod tools/trivy.sum
 	@mkdir -p $(dir $@)
-	GOWORK=off GOEXPERIMENT=jsonv2 CGO_ENABLED=0 $(GO) build -modfile=tools/trivy.mod -trimpath -o $@.tmp github.com/aquasecurity/trivy/cmd/trivy
+	GOWORK=off GOEXPERIMENT=jsonv2 CGO_ENABLED=0 $(GO) build -modfile=tools/trivy.mod -trimpath \
+		-ldflags "-s -w -X github.com/aquasecurity/trivy/pkg/version/app.ver=$(TRIVY_VERSION:v%=%)" \
+		-o $@.tmp github.com/aquasecurity/trivy/cmd/trivy
 	mv $@.tmp $@
 
 security-scan: $(TRIVY_BIN)
@@ -53,6 +55,10 @@ security-test:
 vet:
 	$(GO) vet $(PACKAGES)
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "run gofmt -w on the files above"; exit 1; }
+
+# bench prints the scan, sequential-tools and 100,000-result figures.
+bench: $(TRIVY_BIN)
+	bash scripts/bench.sh
 
 clean:
 	rm -rf $(REPORTS)
