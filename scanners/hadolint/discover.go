@@ -2,11 +2,10 @@ package hadolint
 
 import (
 	"io/fs"
-	"path"
 	"path/filepath"
 	"strings"
 
-	"github.com/bmatcuk/doublestar/v4"
+	"github.com/guestbook-secscan/guestbook/scanners/internal/pathfilter"
 )
 
 // DefaultSkipDirs are the directories searched for no Dockerfiles, in
@@ -39,51 +38,11 @@ func isDockerfile(name string) bool {
 	return false
 }
 
-// excluder decides which repository paths are left out.
-type excluder struct {
-	patterns []string // slash-separated doublestar globs, relative to the root
-}
-
-func newExcluder(patterns []string) excluder {
-	var clean []string
-	for _, p := range patterns {
-		p = strings.Trim(filepath.ToSlash(strings.TrimSpace(p)), "/")
-		if p != "" && p != "." {
-			clean = append(clean, p)
-		}
-	}
-	return excluder{patterns: clean}
-}
-
-// excluded reports whether rel, or one of its parent directories, matches
-// a pattern, so that both "vendor" and "vendor/**" leave out vendor/a/b.
-func (e excluder) excluded(rel string) bool {
-	for p := rel; p != "." && p != "/" && p != ""; p = path.Dir(p) {
-		for _, pattern := range e.patterns {
-			if ok, err := doublestar.Match(pattern, p); err == nil && ok {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// invalid returns the patterns that are not well-formed globs.
-func (e excluder) invalid() []string {
-	var bad []string
-	for _, pattern := range e.patterns {
-		if !doublestar.ValidatePattern(pattern) {
-			bad = append(bad, pattern)
-		}
-	}
-	return bad
-}
-
 // findDockerfiles returns the slash-separated, root-relative paths of the
 // regular files under root that isDockerfile accepts, in lexical order.
 // Symbolic links are not followed: a link could point outside the
 // directory that the container mounts.
-func findDockerfiles(root string, ex excluder) ([]string, error) {
+func findDockerfiles(root string, exclude pathfilter.Filter) ([]string, error) {
 	var files []string
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -105,12 +64,12 @@ func findDockerfiles(root string, ex excluder) ([]string, error) {
 		}
 		rel = filepath.ToSlash(rel)
 		if d.IsDir() {
-			if alwaysSkipped[d.Name()] || ex.excluded(rel) {
+			if alwaysSkipped[d.Name()] || exclude.Excludes(rel) {
 				return fs.SkipDir
 			}
 			return nil
 		}
-		if d.Type().IsRegular() && isDockerfile(d.Name()) && !ex.excluded(rel) {
+		if d.Type().IsRegular() && isDockerfile(d.Name()) && !exclude.Excludes(rel) {
 			files = append(files, rel)
 		}
 		return nil

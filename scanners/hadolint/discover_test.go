@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/guestbook-secscan/guestbook/scanners/internal/pathfilter"
 )
 
 func TestIsDockerfile(t *testing.T) {
@@ -61,7 +63,7 @@ func TestFindDockerfiles(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	got, err := findDockerfiles(root, newExcluder(append([]string{"docs/**"}, DefaultSkipDirs...)))
+	got, err := findDockerfiles(root, pathfilter.New(append([]string{"docs/**"}, DefaultSkipDirs...)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,31 +76,5 @@ func TestFindDockerfiles(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("findDockerfiles (-want +got):\n%s", diff)
-	}
-}
-
-func TestExcluder(t *testing.T) {
-	ex := newExcluder([]string{"vendor", "docs/**", "**/testdata", "/build/", "*.gen.Dockerfile", " "})
-	tests := map[string]bool{
-		"vendor/a/Dockerfile":       true,
-		"docs/x/Dockerfile":         true,
-		"a/b/testdata/Dockerfile":   true,
-		"testdata/Dockerfile":       true,
-		"build/Dockerfile":          true,
-		"x.gen.Dockerfile":          true,
-		"app/Dockerfile":            false,
-		"vendored/Dockerfile":       false,
-		"app/docs/Dockerfile":       false,
-		"app/x.gen.Dockerfile":      false,
-		"mytestdata/Dockerfile":     false,
-		"app/testdata.d/Dockerfile": false,
-	}
-	for p, want := range tests {
-		if got := ex.excluded(p); got != want {
-			t.Errorf("excluded(%q) = %v, want %v", p, got, want)
-		}
-	}
-	if bad := newExcluder([]string{"ok/**", "bad[", "a/{b"}).invalid(); len(bad) != 2 {
-		t.Errorf("invalid() = %q, want the two malformed patterns", bad)
 	}
 }

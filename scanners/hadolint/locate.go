@@ -6,14 +6,13 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
-	"runtime"
 	"strings"
 	"time"
 
 	"github.com/guestbook-secscan/guestbook/scanners/finding"
+	"github.com/guestbook-secscan/guestbook/scanners/internal/proc"
 )
 
 // EnvBinary names the environment variable that points at a hadolint
@@ -54,7 +53,7 @@ func (e executor) container() bool { return e.Binary == "" }
 // the image must already be present, because pulling it needs the network.
 func locate(ctx context.Context, cfg Config, offline bool) (executor, error) {
 	if cfg.Binary != "" {
-		if err := checkExecutable(cfg.Binary); err != nil {
+		if err := proc.CheckExecutable(cfg.Binary); err != nil {
 			return executor{}, &finding.NotRunError{
 				Reason: fmt.Sprintf("hadolint binary %q: %v", cfg.Binary, err),
 				Fix:    "pass the path of an executable hadolint, or " + installFix,
@@ -62,7 +61,7 @@ func locate(ctx context.Context, cfg Config, offline bool) (executor, error) {
 		}
 		return executor{Binary: cfg.Binary}, nil
 	}
-	if env := os.Getenv(EnvBinary); env != "" && checkExecutable(env) == nil {
+	if env := os.Getenv(EnvBinary); env != "" && proc.CheckExecutable(env) == nil {
 		return executor{Binary: env}, nil
 	}
 	if p, err := exec.LookPath("hadolint"); err == nil {
@@ -108,12 +107,12 @@ func locate(ctx context.Context, cfg Config, offline bool) (executor, error) {
 func probeEngine(ctx context.Context, engine string) error {
 	ctx, cancel := context.WithTimeout(ctx, engineCheckTimeout)
 	defer cancel()
-	res, err := process{Name: engine, Args: []string{"info"}}.run(ctx)
+	res, err := proc.Cmd{Name: engine, Args: []string{"info"}}.Run(ctx)
 	if err != nil {
 		return err
 	}
 	if res.ExitCode != 0 {
-		msg := lastLines(res.Stderr, 1)
+		msg := proc.LastLines(res.Stderr, 1)
 		if msg == "" {
 			msg = fmt.Sprintf("`%s info` exited with status %d", engine, res.ExitCode)
 		}
@@ -126,24 +125,8 @@ func probeEngine(ctx context.Context, engine string) error {
 func imagePresent(ctx context.Context, engine, image string) bool {
 	ctx, cancel := context.WithTimeout(ctx, engineCheckTimeout)
 	defer cancel()
-	res, err := process{Name: engine, Args: []string{"image", "inspect", image}}.run(ctx)
+	res, err := proc.Cmd{Name: engine, Args: []string{"image", "inspect", image}}.Run(ctx)
 	return err == nil && res.ExitCode == 0
-}
-
-// checkExecutable returns nil when path is a regular file with an execute
-// bit set.
-func checkExecutable(path string) error {
-	info, err := os.Stat(path) // #nosec G703 -- only stats the binary path that the user configured
-	if err != nil {
-		return err
-	}
-	if !info.Mode().IsRegular() {
-		return errors.New("not a regular file")
-	}
-	if runtime.GOOS != "windows" && info.Mode().Perm()&0o111 == 0 {
-		return fs.ErrPermission
-	}
-	return nil
 }
 
 // containerName returns a unique name for a hadolint container, so that a

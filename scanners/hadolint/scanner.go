@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/guestbook-secscan/guestbook/scanners/finding"
+	"github.com/guestbook-secscan/guestbook/scanners/internal/pathfilter"
+	"github.com/guestbook-secscan/guestbook/scanners/internal/proc"
 	"github.com/guestbook-secscan/guestbook/scanners/runner"
 )
 
@@ -29,6 +31,10 @@ const containerRoot = "/repo"
 
 // versionTimeout bounds `hadolint --version`.
 const versionTimeout = 30 * time.Second
+
+// maxStdout bounds hadolint's JSON output; a report that large is treated
+// as unparsable rather than read into memory without end.
+const maxStdout = 32 << 20
 
 // maxDroppedExamples bounds how many dropped results a notification names.
 const maxDroppedExamples = 5
@@ -85,15 +91,15 @@ func (s *Scanner) Name() string { return finding.ToolHadolint }
 
 // Scan lints every Dockerfile under t.Root with one hadolint process.
 func (s *Scanner) Scan(ctx context.Context, t runner.Target) (*finding.Run, error) {
-	ex := newExcluder(append(slices.Clone(s.cfg.SkipDirs), t.Exclude...))
-	if bad := ex.invalid(); len(bad) > 0 {
-		return nil, fmt.Errorf("invalid exclude pattern %q: use a slash-separated glob such as docs/** or **/*.min.js", bad[0])
+	exclude := pathfilter.New(append(slices.Clone(s.cfg.SkipDirs), t.Exclude...))
+	if err := exclude.Validate(); err != nil {
+		return nil, err
 	}
 	configFile, err := s.configFile(t.Root)
 	if err != nil {
 		return nil, err
 	}
-	files, err := findDockerfiles(t.Root, ex)
+	files, err := findDockerfiles(t.Root, exclude)
 	if err != nil {
 		return nil, fmt.Errorf("searching %s for Dockerfiles: %w", t.Root, err)
 	}
@@ -125,7 +131,7 @@ func (s *Scanner) Scan(ctx context.Context, t runner.Target) (*finding.Run, erro
 		}
 	}
 	p := s.command(exe, files, configFile, t.Root, t.Offline)
-	run.Invocation.CommandLine = commandLine(p.Name, p.Args)
+	run.Invocation.CommandLine = proc.CommandLine(p.Name, p.Args)
 	if exe.container() {
 		run.Properties["image"] = exe.Image
 		run.Properties["engine"] = filepath.Base(exe.Engine)
@@ -135,7 +141,7 @@ func (s *Scanner) Scan(ctx context.Context, t runner.Target) (*finding.Run, erro
 	}
 	s.log.DebugContext(ctx, "running hadolint", "dir", t.Root, "command", run.Invocation.CommandLine)
 
-	res, runErr := p.run(ctx)
+	res, runErr := p.Run(ctx)
 	run.Invocation.ExitCode = res.ExitCode
 	s.log.DebugContext(ctx, "hadolint finished", "exit", res.ExitCode)
 
@@ -157,7 +163,7 @@ func (s *Scanner) Scan(ctx context.Context, t runner.Target) (*finding.Run, erro
 // command line as relative paths with a ./ prefix, so that a name starting
 // with a dash is not read as an option. They never go on standard input,
 // where hadolint names every file "-".
-func (s *Scanner) command(exe executor, files []string, configFile, root string, offline bool) process {
+func (s *Scanner) command(exe executor, files []string, configFile, root string, offline bool) proc.Cmd {
 	args := []string{"--format", "json", "--no-fail", "--no-color"}
 	if configFile != "" {
 		args = append(args, "--config", "./"+configFile)
@@ -166,7 +172,7 @@ func (s *Scanner) command(exe executor, files []string, configFile, root string,
 		args = append(args, "./"+f)
 	}
 	if !exe.container() {
-		return process{Dir: root, Name: exe.Binary, Args: args}
+		return proc.Cmd{Dir: root, Name: exe.Binary, Args: args, MaxStdout: maxStdout}
 	}
 
 	name := containerName()
@@ -181,16 +187,17 @@ func (s *Scanner) command(exe executor, files []string, configFile, root string,
 		"-w", containerRoot,
 		exe.Image, "hadolint",
 	)
-	return process{
-		Dir:  root,
-		Name: exe.Engine,
-		Args: append(engineArgs, args...),
+	return proc.Cmd{
+		Dir:       root,
+		Name:      exe.Engine,
+		Args:      append(engineArgs, args...),
+		MaxStdout: maxStdout,
 		// Killing the engine's client leaves the container running, so a
 		// cancelled scan removes it by name.
 		Cancel: func() error {
 			ctx, cancel := context.WithTimeout(context.Background(), engineCheckTimeout)
 			defer cancel()
-			_, err := process{Name: exe.Engine, Args: []string{"rm", "-f", name}}.run(ctx)
+			_, err := proc.Cmd{Name: exe.Engine, Args: []string{"rm", "-f", name}}.Run(ctx)
 			return err
 		},
 	}
@@ -223,14 +230,14 @@ func (s *Scanner) configFile(root string) (string, error) {
 // and an empty standard error is also success, because that is how
 // hadolint reports problems when --no-fail is not honoured. Anything else
 // is a failure, reported with whatever parsed.
-func (s *Scanner) collect(run *finding.Run, res processResult, runErr error, exe executor, files []string) error {
+func (s *Scanner) collect(run *finding.Run, res proc.Result, runErr error, exe executor, files []string) error {
 	if runErr != nil {
 		run.Notify(finding.LevelError, "hadolint did not finish: %v", runErr)
 		return runErr
 	}
 
 	items, parseErr := parseOutput(res.Stdout)
-	if res.Truncated && parseErr == nil {
+	if res.StdoutTruncated && parseErr == nil {
 		parseErr = fmt.Errorf("hadolint output exceeds %d bytes", maxStdout)
 	}
 	s.addResults(run, items, exe, files)
@@ -239,14 +246,14 @@ func (s *Scanner) collect(run *finding.Run, res processResult, runErr error, exe
 	switch {
 	case res.ExitCode == 0 && parseErr == nil:
 		if stderr != "" {
-			run.Notify(finding.LevelWarning, "hadolint: %s", lastLines(stderr, 3))
+			run.Notify(finding.LevelWarning, "hadolint: %s", proc.LastLines(stderr, 3))
 		}
 		return nil
 	case res.ExitCode == 1 && parseErr == nil && stderr == "":
 		return nil
 	}
 
-	detail := lastLines(stderr, 5)
+	detail := proc.LastLines(stderr, 5)
 	if detail == "" && parseErr != nil {
 		detail = parseErr.Error()
 	}
@@ -254,13 +261,13 @@ func (s *Scanner) collect(run *finding.Run, res processResult, runErr error, exe
 		// 125: the engine failed (image pull, mount); 126, 127: the
 		// command in the image could not run.
 		run.Notify(finding.LevelError, "the container engine could not run hadolint (exit status %d): %s", res.ExitCode, detail)
-		return fmt.Errorf("running hadolint in %s: exit status %d: %s", filepath.Base(exe.Engine), res.ExitCode, lastLines(detail, 1))
+		return fmt.Errorf("running hadolint in %s: exit status %d: %s", filepath.Base(exe.Engine), res.ExitCode, proc.LastLines(detail, 1))
 	}
 	run.Notify(finding.LevelError, "hadolint exited with status %d: %s", res.ExitCode, detail)
 	if parseErr != nil && res.ExitCode == 0 {
 		return parseErr
 	}
-	return fmt.Errorf("hadolint exited with status %d: %s", res.ExitCode, lastLines(detail, 1))
+	return fmt.Errorf("hadolint exited with status %d: %s", res.ExitCode, proc.LastLines(detail, 1))
 }
 
 // addResults converts items into rules and results. An item whose file is
@@ -330,15 +337,15 @@ var versionPattern = regexp.MustCompile(`v?(\d+\.\d+\.\d+[0-9A-Za-z.+-]*)`)
 func (s *Scanner) version(ctx context.Context, exe executor, offline bool) string {
 	ctx, cancel := context.WithTimeout(ctx, versionTimeout)
 	defer cancel()
-	p := process{Name: exe.Binary, Args: []string{"--version"}}
+	p := proc.Cmd{Name: exe.Binary, Args: []string{"--version"}}
 	if exe.container() {
 		args := []string{"run", "--rm"}
 		if offline {
 			args = append(args, "--pull", "never")
 		}
-		p = process{Name: exe.Engine, Args: append(args, "--network", "none", exe.Image, "hadolint", "--version")}
+		p = proc.Cmd{Name: exe.Engine, Args: append(args, "--network", "none", exe.Image, "hadolint", "--version")}
 	}
-	res, err := p.run(ctx)
+	res, err := p.Run(ctx)
 	if err != nil || res.ExitCode != 0 {
 		s.log.DebugContext(ctx, "hadolint --version failed", "exit", res.ExitCode, "error", err)
 		return ""
@@ -348,17 +355,4 @@ func (s *Scanner) version(ctx context.Context, exe executor, offline bool) strin
 		return ""
 	}
 	return m[1]
-}
-
-// commandLine renders a command for the invocation record, quoting the
-// arguments that contain spaces or shell metacharacters.
-func commandLine(binary string, args []string) string {
-	parts := make([]string, 0, len(args)+1)
-	for _, a := range append([]string{binary}, args...) {
-		if a == "" || strings.ContainsAny(a, " \t\n'\"\\$`*?[]{}()<>|&;#~") {
-			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
-		}
-		parts = append(parts, a)
-	}
-	return strings.Join(parts, " ")
 }

@@ -115,7 +115,7 @@ func (r ResultRef) String() string {
 // Failure is a result that fails the policy.
 type Failure struct {
 	Result    ResultRef
-	Threshold Severity
+	Threshold finding.Severity
 	Because   Source // the fail_on setting that the result reaches
 }
 
@@ -311,7 +311,7 @@ func (v *Verdict) gate(p *Policy, runs []*finding.Run) {
 				v.Counts.SuppressedInSource++
 			case external:
 				v.Counts.Suppressed++
-			case !ref.Rating.Severity.Fails(threshold):
+			case !fails(ref.Rating.Severity, threshold):
 				v.Counts.BelowThreshold++
 			case p.FailOnNewOnly && r.BaselineState == BaselineUnchanged:
 				v.Counts.NotNew++

@@ -118,15 +118,15 @@ func (l *policyLoader) top(doc *yaml.Node) {
 	}
 }
 
-func (l *policyLoader) severity(f field) (Severity, bool) {
+func (l *policyLoader) severity(f field) (finding.Severity, bool) {
 	s, ok := l.str(f.value, f.key)
 	if !ok {
-		return SeverityNone, false
+		return finding.SeverityNone, false
 	}
 	sev, err := ParseSeverity(s)
 	if err != nil {
 		l.errorf(f.value, f.key, "%v", err)
-		return SeverityNone, false
+		return finding.SeverityNone, false
 	}
 	l.record(f, sev.String())
 	return sev, true

@@ -94,7 +94,7 @@ func TestLoadFullPolicy(t *testing.T) {
 		t.Fatalf("Load: %v", err)
 	}
 
-	if p.FailOn != SeverityHigh || !p.FailOnNewOnly {
+	if p.FailOn != finding.SeverityHigh || !p.FailOnNewOnly {
 		t.Errorf("FailOn, FailOnNewOnly = %v, %v; want high, true", p.FailOn, p.FailOnNewOnly)
 	}
 	if diff := cmp.Diff([]string{"gosec", "govulncheck", "Trivy", "hadolint"}, p.RequiredCI); diff != "" {
@@ -496,7 +496,7 @@ func TestRepositoryPolicy(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Load(%s): %v", DefaultFile, err)
 	}
-	if threshold, _ := p.Threshold(finding.ToolGosec); threshold != SeverityHigh {
+	if threshold, _ := p.Threshold(finding.ToolGosec); threshold != finding.SeverityHigh {
 		t.Errorf("gosec threshold = %v, want high", threshold)
 	}
 	if diff := cmp.Diff(allTools, p.RequiredCI); diff != "" {

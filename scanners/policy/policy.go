@@ -40,7 +40,7 @@ type Policy struct {
 
 	// FailOn is the default threshold: a result at or above it fails the
 	// build unless its tool has its own threshold (see Threshold).
-	FailOn Severity
+	FailOn finding.Severity
 
 	// FailOnNewOnly restricts the gate to results whose baseline state is
 	// "new" (or that were not compared with a baseline).
@@ -63,9 +63,9 @@ type Policy struct {
 
 	Suppressions []Suppression
 
-	toolFailOn  map[string]Severity // per-tool thresholds, by driver name
-	toolExclude map[string][]string // per-tool extra exclude globs, by driver name
-	sources     map[string]Source   // where each written setting is, by dotted key
+	toolFailOn  map[string]finding.Severity // per-tool thresholds, by driver name
+	toolExclude map[string][]string         // per-tool extra exclude globs, by driver name
+	sources     map[string]Source           // where each written setting is, by dotted key
 }
 
 // GosecSettings configure the gosec adapter.
@@ -145,14 +145,14 @@ func (s Source) String() string {
 // locally a scanner that cannot run only produces a warning.
 func Default() *Policy {
 	return &Policy{
-		FailOn:      SeverityHigh,
+		FailOn:      finding.SeverityHigh,
 		RequiredCI:  slices.Clone(allTools),
 		Govulncheck: GovulncheckSettings{ScanLevel: "symbol"},
 		Trivy: TrivySettings{
 			Scanners:   []string{"vuln", "misconfig", "secret"},
 			Severities: slices.Clone(trivySeverities),
 		},
-		toolFailOn:  map[string]Severity{},
+		toolFailOn:  map[string]finding.Severity{},
 		toolExclude: map[string][]string{},
 		sources:     map[string]Source{},
 	}
@@ -170,7 +170,7 @@ func (p *Policy) source(key, def string) Source {
 // Threshold returns the fail_on threshold for tool (a driver name) and the
 // setting it comes from: the tool's own fail_on when set, else the
 // top-level one.
-func (p *Policy) Threshold(tool string) (Severity, Source) {
+func (p *Policy) Threshold(tool string) (finding.Severity, Source) {
 	if s, ok := p.toolFailOn[tool]; ok {
 		return s, p.source("tools."+policyKey(tool)+".fail_on", s.String())
 	}

@@ -8,49 +8,27 @@ import (
 	"github.com/guestbook-secscan/guestbook/scanners/finding"
 )
 
-// Severity is a result's severity for the gate, in GitHub's four bands plus
-// none. The zero value is SeverityNone.
-type Severity int
-
-// Severities in increasing order.
-const (
-	SeverityNone Severity = iota
-	SeverityLow
-	SeverityMedium
-	SeverityHigh
-	SeverityCritical
-)
-
-var severityNames = [...]string{"none", "low", "medium", "high", "critical"}
-
-func (s Severity) String() string {
-	if s < SeverityNone || s > SeverityCritical {
-		return "Severity(" + strconv.Itoa(int(s)) + ")"
-	}
-	return severityNames[s]
-}
-
 // ParseSeverity parses one of critical, high, medium, low and none, in any
-// letter case.
-func ParseSeverity(s string) (Severity, error) {
-	for i, name := range severityNames {
-		if strings.EqualFold(s, name) {
-			return Severity(i), nil
-		}
+// letter case, which finding.ParseSeverity does not accept.
+func ParseSeverity(s string) (finding.Severity, error) {
+	sev, err := finding.ParseSeverity(strings.ToLower(s))
+	if err != nil {
+		// The message quotes s as written in the policy file.
+		return finding.SeverityNone, fmt.Errorf("invalid severity %q; use one of critical, high, medium, low, none", s)
 	}
-	return SeverityNone, fmt.Errorf("invalid severity %q; use one of critical, high, medium, low, none", s)
+	return sev, nil
 }
 
-// Fails reports whether a result of severity s fails a fail_on threshold.
+// fails reports whether a result of severity s fails a fail_on threshold.
 // A threshold of none fails nothing, and a result of severity none fails no
 // threshold.
-func (s Severity) Fails(threshold Severity) bool {
-	return threshold != SeverityNone && s != SeverityNone && s >= threshold
+func fails(s, threshold finding.Severity) bool {
+	return threshold != finding.SeverityNone && s != finding.SeverityNone && s >= threshold
 }
 
 // Rating is a result's severity and what it was derived from.
 type Rating struct {
-	Severity Severity
+	Severity finding.Severity
 
 	// Score is the rule's security-severity when the rating came from it,
 	// else 0.
@@ -69,6 +47,10 @@ func (r Rating) Basis() string {
 	return "security-severity " + strconv.FormatFloat(r.Score, 'f', -1, 64)
 }
 
+// minLowScore is the lowest security-severity in GitHub code scanning's low
+// band, which runs from 0.1 to 3.9.
+const minLowScore = 0.1
+
 // Rate derives the severity of result, reported by run, for the gate.
 //
 // The rule's security-severity decides when it is above 0, in GitHub code
@@ -78,13 +60,24 @@ func (r Rating) Basis() string {
 // one. Without a score, the result's level decides (the rule's default level
 // when the result has none, and SARIF's default "warning" when neither has
 // one): error is high, warning medium, note low, none none.
+//
+// The bands are finding's, the ones GitHub shows, with two additions for
+// the gate: the fallback to the rule's level and SARIF's default, and
+// scores between 0 and 0.1 rated none.
 func Rate(run *finding.Run, result *finding.Result) Rating {
 	var rule *finding.Rule
 	if run != nil {
 		rule = run.Rule(result.RuleID)
 	}
 	if rule != nil && rule.SecuritySeverity > 0 {
-		return Rating{Severity: scoreSeverity(rule.SecuritySeverity), Score: rule.SecuritySeverity}
+		score := rule.SecuritySeverity
+		sev := finding.SeverityFromScore(score)
+		if score < minLowScore {
+			// NOTE: finding.SeverityFromScore rates every score above 0 at
+			// least low, although its documented low band starts at 0.1.
+			sev = finding.SeverityNone
+		}
+		return Rating{Severity: sev, Score: score}
 	}
 
 	level := result.Level
@@ -97,28 +90,10 @@ func Rate(run *finding.Run, result *finding.Result) Rating {
 	return Rating{Severity: levelSeverity(level), Level: level}
 }
 
-func scoreSeverity(score float64) Severity {
-	switch {
-	case score >= 9.0:
-		return SeverityCritical
-	case score >= 7.0:
-		return SeverityHigh
-	case score >= 4.0:
-		return SeverityMedium
-	case score >= 0.1:
-		return SeverityLow
-	}
-	return SeverityNone
-}
-
-func levelSeverity(level finding.Level) Severity {
-	switch level {
-	case finding.LevelError:
-		return SeverityHigh
-	case finding.LevelWarning:
-		return SeverityMedium
-	case finding.LevelNote:
-		return SeverityLow
-	}
-	return SeverityNone
+// levelSeverity maps a level to its band as finding.Run.SeverityOf does
+// for a result whose rule has no security-severity: error high, warning
+// medium, note low, anything else none.
+func levelSeverity(level finding.Level) finding.Severity {
+	var noRules finding.Run
+	return noRules.SeverityOf(&finding.Result{Level: level})
 }

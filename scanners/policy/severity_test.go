@@ -10,17 +10,17 @@ import (
 func TestRateSecuritySeverityBands(t *testing.T) {
 	tests := []struct {
 		score float64
-		want  Severity
+		want  finding.Severity
 	}{
-		{10.0, SeverityCritical},
-		{9.0, SeverityCritical},
-		{8.9, SeverityHigh},
-		{7.0, SeverityHigh},
-		{6.9, SeverityMedium},
-		{4.0, SeverityMedium},
-		{3.9, SeverityLow},
-		{0.1, SeverityLow},
-		{0.05, SeverityNone},
+		{10.0, finding.SeverityCritical},
+		{9.0, finding.SeverityCritical},
+		{8.9, finding.SeverityHigh},
+		{7.0, finding.SeverityHigh},
+		{6.9, finding.SeverityMedium},
+		{4.0, finding.SeverityMedium},
+		{3.9, finding.SeverityLow},
+		{0.1, finding.SeverityLow},
+		{0.05, finding.SeverityNone},
 	}
 	for _, tt := range tests {
 		run := &finding.Run{Rules: []finding.Rule{{ID: "R1", SecuritySeverity: tt.score, Level: finding.LevelNote}}}
@@ -38,17 +38,17 @@ func TestRateLevelFallback(t *testing.T) {
 		resultLevel finding.Level
 		ruleLevel   finding.Level
 		score       float64
-		want        Severity
+		want        finding.Severity
 		wantLevel   finding.Level
 	}{
-		{"error", finding.LevelError, "", 0, SeverityHigh, finding.LevelError},
-		{"warning", finding.LevelWarning, "", 0, SeverityMedium, finding.LevelWarning},
-		{"note", finding.LevelNote, "", 0, SeverityLow, finding.LevelNote},
-		{"none", finding.LevelNone, "", 0, SeverityNone, finding.LevelNone},
-		{"rule default level", "", finding.LevelError, 0, SeverityHigh, finding.LevelError},
-		{"SARIF default warning", "", "", 0, SeverityMedium, finding.LevelWarning},
-		{"result level wins over rule level", finding.LevelNote, finding.LevelError, 0, SeverityLow, finding.LevelNote},
-		{"zero score counts as missing", finding.LevelError, "", 0.0, SeverityHigh, finding.LevelError},
+		{"error", finding.LevelError, "", 0, finding.SeverityHigh, finding.LevelError},
+		{"warning", finding.LevelWarning, "", 0, finding.SeverityMedium, finding.LevelWarning},
+		{"note", finding.LevelNote, "", 0, finding.SeverityLow, finding.LevelNote},
+		{"none", finding.LevelNone, "", 0, finding.SeverityNone, finding.LevelNone},
+		{"rule default level", "", finding.LevelError, 0, finding.SeverityHigh, finding.LevelError},
+		{"SARIF default warning", "", "", 0, finding.SeverityMedium, finding.LevelWarning},
+		{"result level wins over rule level", finding.LevelNote, finding.LevelError, 0, finding.SeverityLow, finding.LevelNote},
+		{"zero score counts as missing", finding.LevelError, "", 0.0, finding.SeverityHigh, finding.LevelError},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -62,35 +62,35 @@ func TestRateLevelFallback(t *testing.T) {
 
 	// A result whose rule is not in the run is rated by its level.
 	got := Rate(&finding.Run{}, &finding.Result{RuleID: "missing", Level: finding.LevelError})
-	if got.Severity != SeverityHigh {
+	if got.Severity != finding.SeverityHigh {
 		t.Errorf("Rate without a rule = %+v, want high", got)
 	}
 }
 
 func TestRatingBasis(t *testing.T) {
-	if got := (Rating{Severity: SeverityHigh, Score: 7.5}).Basis(); got != "security-severity 7.5" {
+	if got := (Rating{Severity: finding.SeverityHigh, Score: 7.5}).Basis(); got != "security-severity 7.5" {
 		t.Errorf("Basis = %q", got)
 	}
-	if got := (Rating{Severity: SeverityHigh, Level: finding.LevelError}).Basis(); got != "level error" {
+	if got := (Rating{Severity: finding.SeverityHigh, Level: finding.LevelError}).Basis(); got != "level error" {
 		t.Errorf("Basis = %q", got)
 	}
 }
 
 func TestSeverityFails(t *testing.T) {
 	tests := []struct {
-		severity, threshold Severity
+		severity, threshold finding.Severity
 		want                bool
 	}{
-		{SeverityHigh, SeverityHigh, true},
-		{SeverityCritical, SeverityHigh, true},
-		{SeverityMedium, SeverityHigh, false},
-		{SeverityCritical, SeverityNone, false},
-		{SeverityNone, SeverityLow, false},
-		{SeverityLow, SeverityLow, true},
+		{finding.SeverityHigh, finding.SeverityHigh, true},
+		{finding.SeverityCritical, finding.SeverityHigh, true},
+		{finding.SeverityMedium, finding.SeverityHigh, false},
+		{finding.SeverityCritical, finding.SeverityNone, false},
+		{finding.SeverityNone, finding.SeverityLow, false},
+		{finding.SeverityLow, finding.SeverityLow, true},
 	}
 	for _, tt := range tests {
-		if got := tt.severity.Fails(tt.threshold); got != tt.want {
-			t.Errorf("%v.Fails(%v) = %v, want %v", tt.severity, tt.threshold, got, tt.want)
+		if got := fails(tt.severity, tt.threshold); got != tt.want {
+			t.Errorf("fails(%v, %v) = %v, want %v", tt.severity, tt.threshold, got, tt.want)
 		}
 	}
 }

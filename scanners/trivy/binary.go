@@ -5,15 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"time"
 
 	"github.com/guestbook-secscan/guestbook/scanners/finding"
+	"github.com/guestbook-secscan/guestbook/scanners/internal/proc"
 )
 
 // PinnedVersion is the Trivy release that `make trivy` builds from
@@ -34,7 +33,7 @@ const buildFix = "run `make trivy` to build the pinned Trivy, or install trivy o
 // because the Makefile exports it even before the build.
 func LocateBinary(configured string) (string, error) {
 	if configured != "" {
-		if err := checkExecutable(configured); err != nil {
+		if err := proc.CheckExecutable(configured); err != nil {
 			return "", &finding.NotRunError{
 				Reason: fmt.Sprintf("trivy binary %q: %v", configured, err),
 				Fix:    "pass the path of an executable trivy to --trivy, or " + buildFix,
@@ -43,13 +42,13 @@ func LocateBinary(configured string) (string, error) {
 		return configured, nil
 	}
 
-	if env := os.Getenv(EnvBinary); env != "" && checkExecutable(env) == nil {
+	if env := os.Getenv(EnvBinary); env != "" && proc.CheckExecutable(env) == nil {
 		return env, nil
 	}
 	if path, err := exec.LookPath("trivy"); err == nil {
 		return path, nil
 	}
-	if cached, err := cachedBinaryPath(); err == nil && checkExecutable(cached) == nil {
+	if cached, err := cachedBinaryPath(); err == nil && proc.CheckExecutable(cached) == nil {
 		return cached, nil
 	}
 
@@ -71,22 +70,6 @@ func cachedBinaryPath() (string, error) {
 	return filepath.Join(dir, "secscan", "bin", "trivy-"+PinnedVersion), nil
 }
 
-// checkExecutable returns nil when path is a regular file with an execute
-// bit set.
-func checkExecutable(path string) error {
-	info, err := os.Stat(path) // #nosec G703 -- only stats the binary path that the user configured
-	if err != nil {
-		return err
-	}
-	if !info.Mode().IsRegular() {
-		return errors.New("not a regular file")
-	}
-	if runtime.GOOS != "windows" && info.Mode().Perm()&0o111 == 0 {
-		return fs.ErrPermission
-	}
-	return nil
-}
-
 // versionTimeout bounds `trivy --version`, which reads no files but the
 // binary itself.
 const versionTimeout = 30 * time.Second
@@ -96,12 +79,12 @@ const versionTimeout = 30 * time.Second
 func queryVersion(ctx context.Context, binary string) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, versionTimeout)
 	defer cancel()
-	res, err := runProcess(ctx, "", binary, []string{"--version", "--format", "json"})
+	res, err := proc.Cmd{Name: binary, Args: []string{"--version", "--format", "json"}}.Run(ctx)
 	if err != nil {
 		return "", err
 	}
 	if res.ExitCode != 0 {
-		return "", fmt.Errorf("trivy --version exited with status %d: %s", res.ExitCode, lastLines(res.Stderr, 3))
+		return "", fmt.Errorf("trivy --version exited with status %d: %s", res.ExitCode, proc.LastLines(res.Stderr, 3))
 	}
 	var out struct {
 		Version string `json:"Version"`

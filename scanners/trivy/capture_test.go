@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/guestbook-secscan/guestbook/scanners/internal/proc"
 )
 
 // capture reruns the real Trivy binary to rewrite the captured reports in
@@ -52,7 +54,7 @@ func TestCapture(t *testing.T) {
 			})
 			ctx, cancel := context.WithTimeout(context.Background(), integrationTimeout)
 			defer cancel()
-			res, err := runProcess(ctx, root, bin, args)
+			res, err := proc.Cmd{Dir: root, Name: bin, Args: args}.Run(ctx)
 			if err != nil {
 				t.Fatal(err)
 			}

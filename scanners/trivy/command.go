@@ -67,19 +67,6 @@ func fsArgs(o fsOptions) []string {
 	return append(args, ".")
 }
 
-// commandLine renders a command for the invocation record, quoting the
-// arguments that contain spaces or shell metacharacters.
-func commandLine(binary string, args []string) string {
-	parts := make([]string, 0, len(args)+1)
-	for _, a := range append([]string{binary}, args...) {
-		if a == "" || strings.ContainsAny(a, " \t\n'\"\\$`*?[]{}()<>|&;#~") {
-			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
-		}
-		parts = append(parts, a)
-	}
-	return strings.Join(parts, " ")
-}
-
 // logLine matches an error line of Trivy's log, for example
 // "2025-06-01T10:00:00Z\tERROR\t[misconfig] Falling back to embedded checks".
 // FATAL lines are left to the failure notification, which quotes the end

@@ -56,14 +56,6 @@ func TestFSArgsScannersWithoutVuln(t *testing.T) {
 	}
 }
 
-func TestCommandLine(t *testing.T) {
-	got := commandLine("/usr/bin/trivy", []string{"fs", "--skip-dirs", "**/testdata", "--cache-dir", "/a b/c", "it's", "."})
-	want := `/usr/bin/trivy fs --skip-dirs '**/testdata' --cache-dir '/a b/c' 'it'\''s' .`
-	if got != want {
-		t.Errorf("commandLine = %s\nwant %s", got, want)
-	}
-}
-
 func TestLogErrors(t *testing.T) {
 	stderr := strings.Join([]string{
 		"2025-12-04T20:00:00Z\tINFO\t[misconfig] Misconfiguration scanning is enabled",

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/guestbook-secscan/guestbook/scanners/finding"
+	"github.com/guestbook-secscan/guestbook/scanners/internal/pathfilter"
 )
 
 // Rule categories, also used as tags.
@@ -26,7 +27,7 @@ const maxDroppedExamples = 5
 // converter turns one Trivy report into rules and results.
 type converter struct {
 	root    string
-	exclude excluder
+	exclude pathfilter.Filter
 
 	rules    map[string]*finding.Rule
 	results  []finding.Result
@@ -45,7 +46,7 @@ type conversion struct {
 // convertReport converts r into rules and results with paths relative to
 // root. Results in excluded paths are counted and left out; results whose
 // target is not a repository file are listed in Dropped.
-func convertReport(r *report, root string, exclude excluder) conversion {
+func convertReport(r *report, root string, exclude pathfilter.Filter) conversion {
 	c := &converter{root: root, exclude: exclude, rules: map[string]*finding.Rule{}}
 	for _, res := range r.Results {
 		for _, v := range res.Vulnerabilities {
@@ -85,7 +86,7 @@ func (c *converter) place(path, what string, r finding.Result, rule func() findi
 		c.dropped = append(c.dropped, what)
 		return
 	}
-	if c.exclude.excluded(path) {
+	if c.exclude.Excludes(path) {
 		c.excluded++
 		return
 	}

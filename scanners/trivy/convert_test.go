@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/guestbook-secscan/guestbook/scanners/finding"
+	"github.com/guestbook-secscan/guestbook/scanners/internal/pathfilter"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -45,7 +46,7 @@ func convertFile(t *testing.T, report, root string, exclude []string) conversion
 	if err != nil {
 		t.Fatal(err)
 	}
-	return convertReport(rep, abs, newExcluder(exclude))
+	return convertReport(rep, abs, pathfilter.New(exclude))
 }
 
 func TestConvertGolden(t *testing.T) {

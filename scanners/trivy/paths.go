@@ -2,11 +2,8 @@ package trivy
 
 import (
 	"os"
-	"path"
 	"path/filepath"
 	"strings"
-
-	"github.com/bmatcuk/doublestar/v4"
 )
 
 // DefaultSkipDirs are the directories that Trivy never scans, in addition
@@ -15,48 +12,6 @@ import (
 // is where secscan writes its output. Trivy itself always skips .git, and
 // proc, sys and dev at the top of the scanned tree.
 var DefaultSkipDirs = []string{"**/testdata", "reports"}
-
-// excluder decides which repository paths are left out of a scan.
-type excluder struct {
-	patterns []string // slash-separated doublestar globs, relative to the root
-}
-
-func newExcluder(patterns []string) excluder {
-	var clean []string
-	for _, p := range patterns {
-		p = strings.Trim(filepath.ToSlash(strings.TrimSpace(p)), "/")
-		if p != "" && p != "." {
-			clean = append(clean, p)
-		}
-	}
-	return excluder{patterns: clean}
-}
-
-// excluded reports whether rel, or one of its parent directories, matches
-// a pattern, so that both "vendor" and "vendor/**" leave out vendor/a/b.go.
-// The matching is doublestar's, the library Trivy uses for --skip-dirs and
-// --skip-files.
-func (e excluder) excluded(rel string) bool {
-	for p := rel; p != "." && p != "/" && p != ""; p = path.Dir(p) {
-		for _, pattern := range e.patterns {
-			if ok, err := doublestar.Match(pattern, p); err == nil && ok {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// invalid returns the patterns that are not well-formed globs.
-func (e excluder) invalid() []string {
-	var bad []string
-	for _, pattern := range e.patterns {
-		if !doublestar.ValidatePattern(pattern) {
-			bad = append(bad, pattern)
-		}
-	}
-	return bad
-}
 
 // repoPath converts a path from a Trivy report into a slash-separated path
 // relative to root, or returns "" when it does not name a regular file

@@ -41,27 +41,3 @@ func TestRepoPath(t *testing.T) {
 		}
 	}
 }
-
-func TestExcluder(t *testing.T) {
-	ex := newExcluder([]string{"vendor", "docs/**", "**/testdata", "/build/", "**/*.min.js", ""})
-	tests := map[string]bool{
-		"vendor/a/go.mod":                true,
-		"docs/x/Dockerfile":              true,
-		"scanners/testdata/planted/x.go": true,
-		"testdata/x":                     true,
-		"build/out.yaml":                 true,
-		"web/app.min.js":                 true,
-		"app/Dockerfile":                 false,
-		"vendored/x":                     false,
-		"app/docs/x":                     false,
-		"app/app.js":                     false,
-	}
-	for p, want := range tests {
-		if got := ex.excluded(p); got != want {
-			t.Errorf("excluded(%q) = %v, want %v", p, got, want)
-		}
-	}
-	if bad := newExcluder([]string{"ok/**", "bad["}).invalid(); len(bad) != 1 || bad[0] != "bad[" {
-		t.Errorf("invalid() = %q, want [bad[]", bad)
-	}
-}

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/guestbook-secscan/guestbook/scanners/finding"
+	"github.com/guestbook-secscan/guestbook/scanners/internal/pathfilter"
+	"github.com/guestbook-secscan/guestbook/scanners/internal/proc"
 	"github.com/guestbook-secscan/guestbook/scanners/runner"
 )
 
@@ -94,9 +96,9 @@ func (s *Scanner) Scan(ctx context.Context, t runner.Target) (*finding.Run, erro
 		return nil, &finding.NotRunError{Reason: err.Error(), Fix: "pass --trivy-cache-dir DIR"}
 	}
 
-	skips := newExcluder(append(slices.Clone(s.cfg.SkipDirs), t.Exclude...))
-	if bad := skips.invalid(); len(bad) > 0 {
-		return nil, fmt.Errorf("invalid exclude pattern %q: use a slash-separated glob such as docs/** or **/*.min.js", bad[0])
+	skips := pathfilter.New(append(slices.Clone(s.cfg.SkipDirs), t.Exclude...))
+	if err := skips.Validate(); err != nil {
+		return nil, err
 	}
 	scanners, err := selectScanners(s.cfg.Scanners)
 	if err != nil {
@@ -154,7 +156,7 @@ func (s *Scanner) Scan(ctx context.Context, t runner.Target) (*finding.Run, erro
 }
 
 // scan runs trivy once with the given scanners and fills run.
-func (s *Scanner) scan(ctx context.Context, binary, cacheDir string, t runner.Target, skips excluder, scanners []string, run *finding.Run) error {
+func (s *Scanner) scan(ctx context.Context, binary, cacheDir string, t runner.Target, skips pathfilter.Filter, scanners []string, run *finding.Run) error {
 	outDir, err := os.MkdirTemp("", "secscan-trivy-")
 	if err != nil {
 		return fmt.Errorf("creating a directory for the trivy report: %w", err)
@@ -170,17 +172,17 @@ func (s *Scanner) scan(ctx context.Context, binary, cacheDir string, t runner.Ta
 		CheckDirs:       s.cfg.CheckDirs,
 		CheckNamespaces: s.cfg.CheckNamespaces,
 		Offline:         t.Offline,
-		Skips:           skips.patterns,
+		Skips:           skips.Patterns(),
 		Timeout:         analysisTimeout(ctx),
 	})
 	// The report's temporary folder is named in the recorded command line
 	// by a fixed placeholder, so that two scans of the same tree write the
 	// same SARIF apart from the invocation times.
-	run.Invocation.CommandLine = strings.ReplaceAll(commandLine(binary, args), outDir, "$TMPDIR/secscan-trivy")
-	s.log.DebugContext(ctx, "running trivy", "dir", t.Root, "command", commandLine(binary, args))
+	run.Invocation.CommandLine = strings.ReplaceAll(proc.CommandLine(binary, args), outDir, "$TMPDIR/secscan-trivy")
+	s.log.DebugContext(ctx, "running trivy", "dir", t.Root, "command", proc.CommandLine(binary, args))
 
 	start := time.Now()
-	res, err := runProcess(ctx, t.Root, binary, args)
+	res, err := proc.Cmd{Dir: t.Root, Name: binary, Args: args}.Run(ctx)
 	run.Invocation.ExitCode = res.ExitCode
 	s.log.DebugContext(ctx, "trivy finished", "exit", res.ExitCode, "elapsed", time.Since(start))
 	for _, line := range logErrors(res.Stderr) {
@@ -191,9 +193,9 @@ func (s *Scanner) scan(ctx context.Context, binary, cacheDir string, t runner.Ta
 		return err
 	}
 	if res.ExitCode != 0 {
-		tail := lastLines(res.Stderr, 5)
+		tail := proc.LastLines(res.Stderr, 5)
 		run.Notify(finding.LevelError, "trivy exited with status %d: %s", res.ExitCode, tail)
-		return fmt.Errorf("trivy exited with status %d: %s", res.ExitCode, lastLines(res.Stderr, 1))
+		return fmt.Errorf("trivy exited with status %d: %s", res.ExitCode, proc.LastLines(res.Stderr, 1))
 	}
 
 	data, err := os.ReadFile(output)
