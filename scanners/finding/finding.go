@@ -256,20 +256,16 @@ func SeverityFromScore(score float64) Severity {
 		return SeverityHigh
 	case score >= 4.0:
 		return SeverityMedium
-	case score > 0:
+	case score >= 0.1:
 		return SeverityLow
 	}
 	return SeverityNone
 }
 
-// SeverityOf returns the band of a result: from its rule's
-// security-severity when the rule has one, else from the result's level
-// (error high, warning medium, note low), as GitHub falls back to the level.
-func (r *Run) SeverityOf(res *Result) Severity {
-	if rule := r.Rule(res.RuleID); rule != nil && rule.SecuritySeverity > 0 {
-		return SeverityFromScore(rule.SecuritySeverity)
-	}
-	switch res.Level {
+// SeverityFromLevel maps a SARIF level to the band that GitHub falls back
+// to without a security-severity: error high, warning medium, note low.
+func SeverityFromLevel(level Level) Severity {
+	switch level {
 	case LevelError:
 		return SeverityHigh
 	case LevelWarning:
@@ -278,4 +274,23 @@ func (r *Run) SeverityOf(res *Result) Severity {
 		return SeverityLow
 	}
 	return SeverityNone
+}
+
+// SeverityOf returns the band of a result: from its rule's
+// security-severity when the rule has one, else from the result's level,
+// else the rule's default level, else SARIF's default level "warning", as
+// GitHub falls back to the level.
+func (r *Run) SeverityOf(res *Result) Severity {
+	rule := r.Rule(res.RuleID)
+	if rule != nil && rule.SecuritySeverity > 0 {
+		return SeverityFromScore(rule.SecuritySeverity)
+	}
+	level := res.Level
+	if level == "" && rule != nil {
+		level = rule.Level
+	}
+	if level == "" {
+		level = LevelWarning
+	}
+	return SeverityFromLevel(level)
 }

@@ -43,4 +43,4 @@ const ExitCodesHelp = `Exit codes:
   0  no result fails the policy and every required scanner ran
   1  at least one result fails the policy
   2  usage or configuration error: invalid flags, policy or baseline file
-  3  a required scanner failed or did not run (takes precedence over 1)`
+  3  a required scanner did not run, or any scanner started and failed (takes precedence over 1)`

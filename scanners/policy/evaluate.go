@@ -16,7 +16,7 @@ const (
 	ExitPass          = 0 // no result fails the policy and every required scanner ran
 	ExitPolicyFailed  = 1 // at least one result fails the policy
 	ExitUsage         = 2 // invalid flags, policy or baseline
-	ExitScannerFailed = 3 // a required scanner failed or did not run; takes precedence over 1
+	ExitScannerFailed = 3 // a required scanner did not run, or any scanner failed; takes precedence over 1
 )
 
 // Suppression kinds, as SARIF names them.
@@ -119,12 +119,19 @@ type Failure struct {
 	Because   Source // the fail_on setting that the result reaches
 }
 
-// ScannerFailure is a required scanner that failed or did not run.
+// ScannerFailure is a scanner whose outcome fails the build: a required
+// scanner that failed or did not run, or any scanner that started and
+// failed, because its results are then incomplete.
 type ScannerFailure struct {
 	Tool    string
-	Status  finding.Status // failed or not-run; empty when the scan has no run for the tool
+	Status  finding.Status // failed or not-run
 	Reason  string
-	Because Source // the required setting that lists the tool
+	Because Source // the required setting that lists the tool; zero when it is not required
+}
+
+// Required reports whether the policy's required setting lists the tool.
+func (f ScannerFailure) Required() bool {
+	return f.Because != (Source{})
 }
 
 // SuppressedResult is a result and one suppression that applies to it.
@@ -373,26 +380,33 @@ func newResultRef(run *finding.Run, r *finding.Result) ResultRef {
 	return ref
 }
 
-// checkScanners records required scanners that did not complete as
-// failures, and the others as warnings.
+// checkScanners records as failures the required scanners that did not
+// complete and every scanner that started and failed, whose results are
+// incomplete. A scanner that is not required and did not run, or that the
+// scan did not select, is a warning.
 func (v *Verdict) checkScanners(p *Policy, runs []*finding.Run, getenv func(string) string) {
 	required, because := p.Required(getenv)
 	for _, tool := range allTools {
 		run := findRun(runs, tool)
-		var status finding.Status
-		reason := "the scan has no run for it"
-		if run != nil {
-			status = run.Invocation.Status
-			if status == finding.StatusOK {
-				continue
+		if run == nil {
+			if slices.Contains(required, tool) {
+				v.Warnings = append(v.Warnings, fmt.Sprintf("%s was not selected for this scan, so %s was not checked for it", tool, because))
 			}
-			reason = runFailureReason(run)
-		}
-		if slices.Contains(required, tool) {
-			v.ScannerFailures = append(v.ScannerFailures, ScannerFailure{Tool: tool, Status: status, Reason: reason, Because: because})
 			continue
 		}
-		v.Warnings = append(v.Warnings, fmt.Sprintf("%s did not complete (%s: %s); not required by %s", tool, statusText(status), reason, because))
+		status := run.Invocation.Status
+		if status == finding.StatusOK {
+			continue
+		}
+		reason := runFailureReason(run)
+		switch {
+		case slices.Contains(required, tool):
+			v.ScannerFailures = append(v.ScannerFailures, ScannerFailure{Tool: tool, Status: status, Reason: reason, Because: because})
+		case status == finding.StatusFailed:
+			v.ScannerFailures = append(v.ScannerFailures, ScannerFailure{Tool: tool, Status: status, Reason: reason})
+		default:
+			v.Warnings = append(v.Warnings, fmt.Sprintf("%s did not complete (%s: %s); not required by %s", tool, statusText(status), reason, because))
+		}
 	}
 }
 
@@ -403,17 +417,20 @@ func statusText(s finding.Status) string {
 	return string(s)
 }
 
-// runFailureReason joins the error notifications of run, or names its
-// status when it has none.
+// runFailureReason joins the error notifications of run, else its
+// warnings (a scanner that did not run says why in a warning), else says
+// that none was recorded.
 func runFailureReason(run *finding.Run) string {
-	var msgs []string
-	for _, n := range run.Invocation.Notifications {
-		if n.Level == finding.LevelError {
-			msgs = append(msgs, n.Message)
+	for _, level := range []finding.Level{finding.LevelError, finding.LevelWarning} {
+		var msgs []string
+		for _, n := range run.Invocation.Notifications {
+			if n.Level == level {
+				msgs = append(msgs, n.Message)
+			}
+		}
+		if len(msgs) > 0 {
+			return strings.Join(msgs, "; ")
 		}
 	}
-	if len(msgs) == 0 {
-		return "no error was recorded"
-	}
-	return strings.Join(msgs, "; ")
+	return "no error was recorded"
 }

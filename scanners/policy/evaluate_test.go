@@ -329,7 +329,6 @@ func TestEvaluateRequiredScanners(t *testing.T) {
 	t.Run("CI", func(t *testing.T) {
 		v := Evaluate(Default(), makeRuns(), Options{Getenv: env("true")})
 		want := []ScannerFailure{
-			{Tool: finding.ToolGovulncheck, Reason: "the scan has no run for it"},
 			{Tool: finding.ToolTrivy, Status: finding.StatusFailed, Reason: "no error was recorded"},
 			{Tool: finding.ToolHadolint, Status: finding.StatusNotRun, Reason: "no hadolint binary on PATH and no docker or podman"},
 		}
@@ -342,20 +341,51 @@ func TestEvaluateRequiredScanners(t *testing.T) {
 		if v.ExitCode != ExitScannerFailed || !v.CI {
 			t.Errorf("ExitCode, CI = %d, %v; want %d, true", v.ExitCode, v.CI, ExitScannerFailed)
 		}
+		wantWarnings := []string{
+			"govulncheck was not selected for this scan, so built-in default policy required.ci: [gosec, govulncheck, trivy, hadolint] was not checked for it",
+		}
+		if diff := cmp.Diff(wantWarnings, v.Warnings); diff != "" {
+			t.Errorf("warnings (-want +got):\n%s", diff)
+		}
 	})
 
 	t.Run("local", func(t *testing.T) {
 		v := Evaluate(Default(), makeRuns(), Options{Getenv: env("")})
-		if v.ExitCode != ExitPass || len(v.ScannerFailures) != 0 {
-			t.Errorf("ExitCode = %d with failures %+v; want 0", v.ExitCode, v.ScannerFailures)
+		// A scanner that started and failed has incomplete results, so it
+		// fails the build even where it is not required.
+		wantFailures := []ScannerFailure{
+			{Tool: finding.ToolTrivy, Status: finding.StatusFailed, Reason: "no error was recorded"},
+		}
+		if diff := cmp.Diff(wantFailures, v.ScannerFailures); diff != "" {
+			t.Errorf("scanner failures (-want +got):\n%s", diff)
+		}
+		if v.ExitCode != ExitScannerFailed {
+			t.Errorf("ExitCode = %d, want %d", v.ExitCode, ExitScannerFailed)
 		}
 		want := []string{
-			"govulncheck did not complete (missing: the scan has no run for it); not required by built-in default policy required.local: []",
-			"Trivy did not complete (failed: no error was recorded); not required by built-in default policy required.local: []",
 			"hadolint did not complete (not-run: no hadolint binary on PATH and no docker or podman); not required by built-in default policy required.local: []",
 		}
 		if diff := cmp.Diff(want, v.Warnings); diff != "" {
 			t.Errorf("warnings (-want +got):\n%s", diff)
+		}
+	})
+
+	t.Run("local without failed scanners", func(t *testing.T) {
+		runs := scan(notRun)
+		v := Evaluate(Default(), runs, Options{Getenv: env("")})
+		if v.ExitCode != ExitPass || len(v.ScannerFailures) != 0 {
+			t.Errorf("ExitCode = %d with failures %+v; want 0 (hadolint is not required locally)", v.ExitCode, v.ScannerFailures)
+		}
+	})
+
+	t.Run("not-run reason from warnings", func(t *testing.T) {
+		warned := &finding.Run{Tool: finding.ToolHadolint, Invocation: finding.Invocation{
+			Status:        finding.StatusNotRun,
+			Notifications: []finding.Notification{{Level: finding.LevelWarning, Message: "hadolint did not run: no binary"}},
+		}}
+		v := Evaluate(Default(), scan(warned), Options{Getenv: env("true")})
+		if len(v.ScannerFailures) != 1 || v.ScannerFailures[0].Reason != "hadolint did not run: no binary" {
+			t.Errorf("scanner failures = %+v, want hadolint with the warning as reason", v.ScannerFailures)
 		}
 	})
 
@@ -366,8 +396,9 @@ func TestEvaluateRequiredScanners(t *testing.T) {
 	})
 
 	t.Run("CI=false is local", func(t *testing.T) {
-		if v := Evaluate(Default(), makeRuns(), Options{Getenv: env("false")}); v.ExitCode != ExitPass {
-			t.Errorf("ExitCode = %d, want %d", v.ExitCode, ExitPass)
+		v := Evaluate(Default(), makeRuns(), Options{Getenv: env("false")})
+		if v.CI || len(v.ScannerFailures) != 1 {
+			t.Errorf("CI = %v with failures %+v; want local, with only the failed Trivy", v.CI, v.ScannerFailures)
 		}
 	})
 }

@@ -24,13 +24,17 @@ func (v *Verdict) Lines() []string {
 		add("FAIL (exit 1): %s fail %s", plural(len(v.Failures), "result"), policy)
 	case ExitScannerFailed:
 		add("FAIL (exit 3): %s did not complete, and %s fail %s",
-			plural(len(v.ScannerFailures), "required scanner"), plural(len(v.Failures), "result"), policy)
+			plural(len(v.ScannerFailures), "scanner"), plural(len(v.Failures), "result"), policy)
 	}
 
 	for _, f := range v.Failures {
 		add("  %s: %s%s (%s) reaches %s", f.Result.Rating.Severity, f.Result, ruleLabel(f.Result), f.Result.Rating.Basis(), f.Because)
 	}
 	for _, f := range v.ScannerFailures {
+		if !f.Required() {
+			add("  %s %s: %s; a scanner that started and failed leaves its results incomplete, so it fails the build even when not required", f.Tool, statusText(f.Status), f.Reason)
+			continue
+		}
 		add("  %s %s: %s; required by %s%s", f.Tool, statusText(f.Status), f.Reason, f.Because, v.ciNote())
 	}
 	for _, w := range v.Warnings {

@@ -47,10 +47,6 @@ func (r Rating) Basis() string {
 	return "security-severity " + strconv.FormatFloat(r.Score, 'f', -1, 64)
 }
 
-// minLowScore is the lowest security-severity in GitHub code scanning's low
-// band, which runs from 0.1 to 3.9.
-const minLowScore = 0.1
-
 // Rate derives the severity of result, reported by run, for the gate.
 //
 // The rule's security-severity decides when it is above 0, in GitHub code
@@ -61,9 +57,8 @@ const minLowScore = 0.1
 // when the result has none, and SARIF's default "warning" when neither has
 // one): error is high, warning medium, note low, none none.
 //
-// The bands are finding's, the ones GitHub shows, with two additions for
-// the gate: the fallback to the rule's level and SARIF's default, and
-// scores between 0 and 0.1 rated none.
+// The bands and the fallbacks are finding.Run.SeverityOf's, the ones GitHub
+// shows; Rate also records which of them decided.
 func Rate(run *finding.Run, result *finding.Result) Rating {
 	var rule *finding.Rule
 	if run != nil {
@@ -71,13 +66,7 @@ func Rate(run *finding.Run, result *finding.Result) Rating {
 	}
 	if rule != nil && rule.SecuritySeverity > 0 {
 		score := rule.SecuritySeverity
-		sev := finding.SeverityFromScore(score)
-		if score < minLowScore {
-			// NOTE: finding.SeverityFromScore rates every score above 0 at
-			// least low, although its documented low band starts at 0.1.
-			sev = finding.SeverityNone
-		}
-		return Rating{Severity: sev, Score: score}
+		return Rating{Severity: finding.SeverityFromScore(score), Score: score}
 	}
 
 	level := result.Level
@@ -87,13 +76,5 @@ func Rate(run *finding.Run, result *finding.Result) Rating {
 	if level == "" {
 		level = finding.LevelWarning
 	}
-	return Rating{Severity: levelSeverity(level), Level: level}
-}
-
-// levelSeverity maps a level to its band as finding.Run.SeverityOf does
-// for a result whose rule has no security-severity: error high, warning
-// medium, note low, anything else none.
-func levelSeverity(level finding.Level) finding.Severity {
-	var noRules finding.Run
-	return noRules.SeverityOf(&finding.Result{Level: level})
+	return Rating{Severity: finding.SeverityFromLevel(level), Level: level}
 }

@@ -16,7 +16,7 @@ const (
 	ExitPass          = 0 // the policy passed
 	ExitPolicyFailed  = 1 // results fail the policy (or validate found errors)
 	ExitUsage         = 2 // bad flags, arguments or configuration
-	ExitScannerFailed = 3 // a required scanner failed or did not run
+	ExitScannerFailed = 3 // a required scanner did not run, or any scanner failed
 )
 
 // exitError carries an exit code and a message for the user.
@@ -48,7 +48,7 @@ Exit codes:
   0  the policy passed (validate: no errors)
   1  results failed the policy (validate: errors found)
   2  usage or configuration error
-  3  a required scanner failed or did not run
+  3  a required scanner did not run, or any scanner started and failed
 `
 
 // Env is the part of the environment secscan reads, injected for tests.
