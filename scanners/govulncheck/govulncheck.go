@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/mod/modfile"
@@ -40,13 +41,23 @@ type Config struct {
 	// ScanLevel is govulncheck's -scan value: "symbol" (the default),
 	// "package" or "module".
 	ScanLevel string
+	// Concurrency is how many modules are scanned at once. Zero means
+	// DefaultConcurrency.
+	Concurrency int
 }
+
+// DefaultConcurrency is the default number of modules scanned at once. Each
+// symbol-level scan of a module with a large dependency graph can take
+// 1 to 2 GB (measured on this repository's modules), so the default stays
+// small whatever the number of cores.
+const DefaultConcurrency = 2
 
 // Scanner runs govulncheck in-process over every Go module of a target.
 type Scanner struct {
-	logger *slog.Logger
-	db     string
-	level  string
+	logger      *slog.Logger
+	db          string
+	level       string
+	concurrency int
 }
 
 var _ runner.Scanner = (*Scanner)(nil)
@@ -62,7 +73,11 @@ func New(cfg Config) *Scanner {
 	if level == "" {
 		level = levelSymbol
 	}
-	return &Scanner{logger: logger, db: cfg.DB, level: level}
+	concurrency := cfg.Concurrency
+	if concurrency <= 0 {
+		concurrency = DefaultConcurrency
+	}
+	return &Scanner{logger: logger, db: cfg.DB, level: level, concurrency: concurrency}
 }
 
 // Name returns the SARIF driver name, "govulncheck".
@@ -97,25 +112,31 @@ func (s *Scanner) Scan(ctx context.Context, t runner.Target) (*finding.Run, erro
 		moduleDirs[m.Path] = m.Dir
 	}
 
+	var withGo []gomod.Module
+	for _, m := range mods {
+		if m.HasGo {
+			withGo = append(withGo, m)
+		}
+	}
+	outcomes := s.runModules(ctx, t, withGo, db)
+
 	var problems []string
 	worst := map[string]rating{}
 	osvs := map[string]*osvEntry{}
 	cols := &gomod.Columns{}
 	scanned := 0
-	for _, m := range mods {
-		if !m.HasGo {
+	for i, m := range withGo {
+		out := outcomes[i]
+		if !out.ran {
 			continue
 		}
-		if ctx.Err() != nil {
-			break
-		}
 		scanned++
-		st, err := s.runModule(ctx, t, m, db, run)
-		if st != nil {
-			s.addModule(run, t, m, st, moduleDirs, cols, worst, osvs)
+		run.Invocation.ExitCode = max(run.Invocation.ExitCode, out.exitCode)
+		if out.stream != nil {
+			s.addModule(run, t, m, out.stream, moduleDirs, cols, worst, osvs)
 		}
-		if err != nil {
-			problems = append(problems, fmt.Sprintf("module %s: %s", m.Rel, relativize(err.Error(), t.Root)))
+		if out.err != nil {
+			problems = append(problems, fmt.Sprintf("module %s: %s", m.Rel, relativize(out.err.Error(), t.Root)))
 		}
 	}
 	sortResults(run.Results)
@@ -169,9 +190,46 @@ func (s *Scanner) checkStart(t runner.Target) (string, error) {
 	return db, nil
 }
 
+// moduleOutcome is the result of govulncheck in one module.
+type moduleOutcome struct {
+	ran      bool // false when the context ended before the module's turn
+	stream   *stream
+	exitCode int
+	err      error
+}
+
+// runModules runs govulncheck in each module, up to s.concurrency at a
+// time, and returns the outcomes in the order of mods, so that the results
+// do not depend on which module finishes first.
+func (s *Scanner) runModules(ctx context.Context, t runner.Target, mods []gomod.Module, db string) []moduleOutcome {
+	outcomes := make([]moduleOutcome, len(mods))
+	slots := make(chan struct{}, s.concurrency)
+	var wg sync.WaitGroup
+	for i, m := range mods {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			select {
+			case slots <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			defer func() { <-slots }()
+			if ctx.Err() != nil {
+				return
+			}
+			st, code, err := s.runModule(ctx, t, m, db)
+			outcomes[i] = moduleOutcome{ran: true, stream: st, exitCode: code, err: err}
+		}()
+	}
+	wg.Wait()
+	return outcomes
+}
+
 // runModule runs govulncheck in module m and decodes its output. It returns
-// the stream read so far with an error when govulncheck fails.
-func (s *Scanner) runModule(ctx context.Context, t runner.Target, m gomod.Module, db string, run *finding.Run) (*stream, error) {
+// the stream read so far, with govulncheck's exit code and an error when it
+// fails.
+func (s *Scanner) runModule(ctx context.Context, t runner.Target, m gomod.Module, db string) (*stream, int, error) {
 	s.logger.Debug("govulncheck: scanning module", "module", m.Rel, "gowork", m.Work)
 	var stdout, stderr bytes.Buffer
 	cmd := scan.Command(ctx, append([]string{"-C", m.Dir}, s.args(db)...)...)
@@ -179,7 +237,7 @@ func (s *Scanner) runModule(ctx context.Context, t runner.Target, m gomod.Module
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	cmd.Env = m.Env(os.Environ(), t.Offline)
 	if err := cmd.Start(); err != nil {
-		return nil, err
+		return nil, 1, err
 	}
 
 	// govulncheck loads packages without the context, so Wait can block
@@ -191,26 +249,25 @@ func (s *Scanner) runModule(ctx context.Context, t runner.Target, m gomod.Module
 	select {
 	case runErr = <-done:
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return nil, 0, ctx.Err()
 	}
 
 	st, decodeErr := decodeStream(&stdout)
 	if runErr != nil {
+		code := 1
 		var coded interface{ ExitCode() int }
-		if errors.As(runErr, &coded) && coded.ExitCode() > run.Invocation.ExitCode {
-			run.Invocation.ExitCode = coded.ExitCode()
-		} else if run.Invocation.ExitCode == 0 {
-			run.Invocation.ExitCode = 1
+		if errors.As(runErr, &coded) && coded.ExitCode() > 0 {
+			code = coded.ExitCode()
 		}
-		return st, runError(runErr, stderr.String())
+		return st, code, runError(runErr, stderr.String())
 	}
 	if decodeErr != nil {
-		return st, decodeErr
+		return st, 0, decodeErr
 	}
 	if st.Config == nil {
-		return st, errors.New("govulncheck wrote no config message, so its output is incomplete")
+		return st, 0, errors.New("govulncheck wrote no config message, so its output is incomplete")
 	}
-	return st, nil
+	return st, 0, nil
 }
 
 // args returns govulncheck's arguments after -C. govulncheck rejects

@@ -30,6 +30,7 @@ func runScan(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
+	tuneGC(env.Getenv)
 	pol, err := loadPolicy(f)
 	if err != nil {
 		return err
