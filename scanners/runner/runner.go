@@ -16,7 +16,7 @@ import (
 	"github.com/guestbook-secscan/guestbook/scanners/finding"
 )
 
-// Observer is told when each scanner starts and finishes. Calls may come
+// Observer receives an event when each scanner starts and finishes. Calls may come
 // from several goroutines at once.
 type Observer interface {
 	Started(tool string, at time.Time)

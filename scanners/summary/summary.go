@@ -20,7 +20,7 @@ import (
 // Verdict is the policy's decision, already explained in plain lines.
 type Verdict struct {
 	Pass     bool
-	Headline string   // one line that starts with the verdict and says why, such as "PASS: no result at or above high"
+	Headline string   // one line: the verdict and its reason, such as "PASS: no result at or above high"
 	Details  []string // one line per failure, or counts for a pass
 }
 

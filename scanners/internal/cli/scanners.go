@@ -26,7 +26,6 @@ type scannerSet struct {
 	scanners []runner.Scanner
 
 	vulnSource *vulndb.Source // the Go vulnerability database chosen, if any
-	vulnErr    error          // why no Go vulnerability database could be chosen
 	maxAge     time.Duration
 }
 
@@ -96,7 +95,6 @@ func (s *scannerSet) govulncheck(ctx context.Context, f *scanFlags, pol *policy.
 	case errors.Is(err, vulndb.ErrInvalidFlag):
 		return nil, usageErrorf("%v", err)
 	case err != nil:
-		s.vulnErr = err
 		return &unavailable{name: finding.ToolGovulncheck, err: &finding.NotRunError{
 			Reason: fmt.Sprintf("no Go vulnerability database: %v", err),
 			Fix:    "run \"secscan vulndb sync\" where the Go module proxy is reachable, or pass --govulndb",
@@ -106,7 +104,7 @@ func (s *scannerSet) govulncheck(ctx context.Context, f *scanFlags, pol *policy.
 	return govulncheck.New(govulncheck.Config{DB: src.URL, ScanLevel: pol.Govulncheck.ScanLevel, Logger: logger}), nil
 }
 
-// annotate adds what the CLI knows about a run to it, such as the
+// annotate adds the CLI's facts about a run to it, such as the
 // vulnerability database that govulncheck read and its age.
 func (s *scannerSet) annotate(runs []*finding.Run) {
 	for _, run := range runs {
