@@ -18,7 +18,7 @@
 //  1. Config.Binary;
 //  2. the file named by $SECSCAN_HADOLINT;
 //  3. hadolint on PATH;
-//  4. DefaultImage (hadolint v2.12.0, pinned by digest) in docker or podman,
+//  4. DefaultImage (hadolint v2.14.0, pinned by digest) in docker or podman,
 //     with the repository mounted read-only at /repo, no network, a
 //     read-only root filesystem, and the container removed when the scan
 //     ends or is cancelled.

@@ -20,13 +20,14 @@ import (
 const EnvBinary = "SECSCAN_HADOLINT"
 
 // DefaultImage is the hadolint image run when no binary is installed:
-// release v2.12.0, pinned by the digest of its multi-platform index so that
-// a moved tag cannot change what runs.
+// release v2.14.0, the one the CI workflow and scripts/scan-docker.sh use,
+// pinned by the digest of its multi-platform index so that a moved tag
+// cannot change what runs.
 //
 // NOTE: the digest comes from public projects that pin this release, and
 // several of them agree on it. It was not checked against the registry,
 // because the machine this was written on has no route to it.
-const DefaultImage = "docker.io/hadolint/hadolint:v2.12.0@sha256:30a8fd2e785ab6176eed53f74769e04f125afb2f74a6c52aef7d463583b6d45e"
+const DefaultImage = "docker.io/hadolint/hadolint:v2.14.0@sha256:27086352fd5e1907ea2b934eb1023f217c5ae087992eb59fde121dce9c9ff21e"
 
 // engines are the container engines tried, in order.
 var engines = []string{"docker", "podman"}
