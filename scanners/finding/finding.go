@@ -262,6 +262,26 @@ func SeverityFromScore(score float64) Severity {
 	return SeverityNone
 }
 
+// CapByLevel lowers sev to the highest band that a result of the given
+// level can have: note at most low, warning at most medium, none none. An
+// error or an empty level leaves sev as it is. It also reports whether it
+// lowered sev.
+func CapByLevel(sev Severity, level Level) (Severity, bool) {
+	limit := SeverityCritical
+	switch level {
+	case LevelNote:
+		limit = SeverityLow
+	case LevelWarning:
+		limit = SeverityMedium
+	case LevelNone:
+		limit = SeverityNone
+	}
+	if sev > limit {
+		return limit, true
+	}
+	return sev, false
+}
+
 // SeverityFromLevel maps a SARIF level to the band that GitHub falls back
 // to without a security-severity: error high, warning medium, note low.
 func SeverityFromLevel(level Level) Severity {
@@ -280,10 +300,16 @@ func SeverityFromLevel(level Level) Severity {
 // security-severity when the rule has one, else from the result's level,
 // else the rule's default level, else SARIF's default level "warning", as
 // GitHub falls back to the level.
+//
+// A rule's score is its most severe result's, because GitHub reads the
+// severity from the rule only. So a scored result is also capped by its own
+// level (see CapByLevel): a govulncheck advisory that one module calls and
+// another only requires is high for the first and low for the second.
 func (r *Run) SeverityOf(res *Result) Severity {
 	rule := r.Rule(res.RuleID)
 	if rule != nil && rule.SecuritySeverity > 0 {
-		return SeverityFromScore(rule.SecuritySeverity)
+		sev, _ := CapByLevel(SeverityFromScore(rule.SecuritySeverity), res.Level)
+		return sev
 	}
 	level := res.Level
 	if level == "" && rule != nil {

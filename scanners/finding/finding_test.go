@@ -40,7 +40,10 @@ func TestSeverityOf(t *testing.T) {
 		level Level
 		want  Severity
 	}{
-		{"SCORED", LevelNote, SeverityCritical},    // the score wins over the level
+		{"SCORED", LevelError, SeverityCritical},   // the score decides
+		{"SCORED", "", SeverityCritical},           // an unset level caps nothing
+		{"SCORED", LevelWarning, SeverityMedium},   // a warning is at most medium
+		{"SCORED", LevelNote, SeverityLow},         // a note is at most low
 		{"UNSCORED-ERROR", LevelNote, SeverityLow}, // the result's level wins over the rule's
 		{"UNSCORED-ERROR", "", SeverityHigh},       // the rule's default level
 		{"UNSCORED", "", SeverityMedium},           // SARIF's default level, warning

@@ -23,11 +23,12 @@ func severityRuns(n int) []*finding.Run {
 			{ID: "LOW", SecuritySeverity: 2.0},
 		},
 	}
+	levels := map[string]finding.Level{"LOW": finding.LevelNote, "MED": finding.LevelWarning, "HIGH": finding.LevelError, "CRIT": finding.LevelError}
 	for _, rule := range []string{"LOW", "MED", "HIGH", "CRIT"} {
 		for i := range n {
 			run.Results = append(run.Results, finding.Result{
 				RuleID:   rule,
-				Level:    finding.LevelWarning,
+				Level:    levels[rule],
 				Message:  fmt.Sprintf("%s finding %d", rule, i),
 				Location: finding.Location{Path: "deploy/k8s/base/deployment.yaml", StartLine: i + 1},
 			})

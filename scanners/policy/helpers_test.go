@@ -35,9 +35,9 @@ func scan(runs ...*finding.Run) []*finding.Run {
 
 // result returns a result of rule at path:line with the fingerprint fp.
 func result(rule, path string, line int, fp string) finding.Result {
+	// The level is left unset, so it does not cap the rule's score.
 	return finding.Result{
 		RuleID:      rule,
-		Level:       finding.LevelWarning,
 		Message:     rule + " message",
 		Location:    finding.Location{Path: path, StartLine: line},
 		Fingerprint: fp,

@@ -36,6 +36,10 @@ type Rating struct {
 
 	// Level is the result's level when the rating came from it, else empty.
 	Level finding.Level
+
+	// CappedBy is the result's level when it lowered the rule's score, as
+	// finding.CapByLevel does, else empty.
+	CappedBy finding.Level
 }
 
 // Basis describes what the rating was derived from, for explanations:
@@ -44,7 +48,11 @@ func (r Rating) Basis() string {
 	if r.Level != "" {
 		return "level " + string(r.Level)
 	}
-	return "security-severity " + strconv.FormatFloat(r.Score, 'f', -1, 64)
+	basis := "security-severity " + strconv.FormatFloat(r.Score, 'f', -1, 64)
+	if r.CappedBy != "" {
+		basis += ", capped by level " + string(r.CappedBy)
+	}
+	return basis
 }
 
 // Rate derives the severity of result, reported by run, for the gate.
@@ -53,7 +61,9 @@ func (r Rating) Basis() string {
 // scanning's bands: 9.0 and above critical, 7.0 to 8.9 high, 4.0 to 6.9
 // medium, 0.1 to 3.9 low, below 0.1 none. A score of exactly 0 counts as
 // missing, because the finding model cannot tell an unset score from a zero
-// one. Without a score, the result's level decides (the rule's default level
+// one. The result's own level caps a score (note at most low, warning at
+// most medium), because a rule's score is its most severe result's. Without
+// a score, the result's level decides (the rule's default level
 // when the result has none, and SARIF's default "warning" when neither has
 // one): error is high, warning medium, note low, none none.
 //
@@ -66,7 +76,12 @@ func Rate(run *finding.Run, result *finding.Result) Rating {
 	}
 	if rule != nil && rule.SecuritySeverity > 0 {
 		score := rule.SecuritySeverity
-		return Rating{Severity: finding.SeverityFromScore(score), Score: score}
+		sev, capped := finding.CapByLevel(finding.SeverityFromScore(score), result.Level)
+		rating := Rating{Severity: sev, Score: score}
+		if capped {
+			rating.CappedBy = result.Level
+		}
+		return rating
 	}
 
 	level := result.Level

@@ -110,3 +110,23 @@ func TestParseSeverity(t *testing.T) {
 		t.Error("ParseSeverity(severe) = nil error")
 	}
 }
+
+func TestRateCappedByLevel(t *testing.T) {
+	// govulncheck gives an advisory the score of its most severe result:
+	// here one module calls the vulnerable function and another only
+	// requires the module, which is a note.
+	run := okRun(finding.ToolGovulncheck, []finding.Rule{scored("GO-2026-0001", 8.0)})
+	called := finding.Result{RuleID: "GO-2026-0001", Level: finding.LevelError}
+	required := finding.Result{RuleID: "GO-2026-0001", Level: finding.LevelNote}
+
+	if got := Rate(run, &called); got.Severity != finding.SeverityHigh || got.Basis() != "security-severity 8" {
+		t.Errorf("Rate(called) = %v (%s), want high (security-severity 8)", got.Severity, got.Basis())
+	}
+	got := Rate(run, &required)
+	if got.Severity != finding.SeverityLow {
+		t.Errorf("Rate(required).Severity = %v, want low", got.Severity)
+	}
+	if want := "security-severity 8, capped by level note"; got.Basis() != want {
+		t.Errorf("Rate(required).Basis() = %q, want %q", got.Basis(), want)
+	}
+}
