@@ -4,12 +4,13 @@ GO            ?= go
 SECSCAN_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/secscan
 TRIVY_VERSION := $(shell awk '$$1 == "github.com/aquasecurity/trivy" {print $$2}' tools/trivy.mod)
 TRIVY_BIN     ?= $(SECSCAN_CACHE)/bin/trivy-$(TRIVY_VERSION)
+SECSCAN       := bin/secscan
 REPORTS       ?= reports
 SECSCAN_FLAGS ?=
 
 export SECSCAN_TRIVY := $(TRIVY_BIN)
 
-.PHONY: all build test security-test security-scan scan-docker trivy fuzz bench vet clean
+.PHONY: all build test security-test security-scan scan-docker trivy fuzz bench vet clean $(SECSCAN)
 
 all: build test
 
@@ -23,18 +24,29 @@ build:
 
 # trivy builds the pinned Trivy release once into the cache folder. It needs
 # GOEXPERIMENT=jsonv2 and its own modfile so that Trivy's module graph never
-# enters the main module's.
+# enters the main module's. The version is in the file name, so a new pin
+# builds a new binary; the modfiles are no prerequisite, because a fresh
+# clone's files are always newer than a binary cached before it.
 trivy: $(TRIVY_BIN)
 
-$(TRIVY_BIN): tools/trivy.mod tools/trivy.sum
+$(TRIVY_BIN):
 	@mkdir -p $(dir $@)
 	GOWORK=off GOEXPERIMENT=jsonv2 CGO_ENABLED=0 $(GO) build -modfile=tools/trivy.mod -trimpath \
 		-ldflags "-s -w -X github.com/aquasecurity/trivy/pkg/version/app.ver=$(TRIVY_VERSION:v%=%)" \
 		-o $@.tmp github.com/aquasecurity/trivy/cmd/trivy
 	mv $@.tmp $@
 
-security-scan: $(TRIVY_BIN)
-	$(GO) run ./scanners/cmd/secscan scan --out $(REPORTS) $(SECSCAN_FLAGS) .
+# secscan is built rather than run with "go run", which turns every
+# non-zero exit status into 1 and would hide secscan's exit codes.
+$(SECSCAN):
+	$(GO) build -o $@ ./scanners/cmd/secscan
+
+# security-scan runs the main job. When it fails, make's last line shows
+# secscan's exit code: "Error 1" results fail the policy, "Error 2" a usage
+# or configuration error, "Error 3" a scanner failed or a required one did
+# not run. make itself then exits with 2.
+security-scan: $(TRIVY_BIN) $(SECSCAN)
+	$(SECSCAN) scan --out $(REPORTS) $(SECSCAN_FLAGS) .
 
 test: $(TRIVY_BIN)
 	$(GO) test -count=1 $(PACKAGES)
@@ -61,4 +73,4 @@ bench: $(TRIVY_BIN)
 	bash scripts/bench.sh
 
 clean:
-	rm -rf $(REPORTS)
+	rm -rf $(REPORTS) bin
