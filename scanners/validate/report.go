@@ -54,7 +54,7 @@ func checkFile(w io.Writer, name string) (int, error) {
 		verdict = "GitHub code scanning would reject it"
 		status = StatusErrors
 	}
-	_, err = fmt.Fprintf(w, "%s: %d errors, %d warnings: %s\n", name, errors, warnings, verdict)
+	_, err = fmt.Fprintf(w, "%s: %s, %s: %s\n", name, plural(errors, "error"), plural(warnings, "warning"), verdict)
 	return status, err
 }
 
@@ -77,4 +77,12 @@ func count(problems []Problem) (errors, warnings int) {
 		}
 	}
 	return errors, warnings
+}
+
+// plural returns "1 error" or "N errors".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -554,12 +554,12 @@ func TestCheckFiles(t *testing.T) {
 		{"file with an error", []string{good, bad}, StatusErrors, []string{
 			good + ": 0 errors, 0 warnings",
 			bad + ": $.runs[0].results: error: results is missing",
-			bad + ": 1 errors, 0 warnings",
+			bad + ": 1 error, 0 warnings",
 		}},
 		{"unreadable file", []string{missing, bad}, StatusUnreadable, []string{
 			missing + ": cannot read",
 			bad + ": $.runs[0].results: error:",
-			bad + ": 1 errors",
+			bad + ": 1 error,",
 		}},
 	}
 	for _, tt := range tests {

@@ -3,6 +3,7 @@ package cli
 import (
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -35,10 +36,17 @@ type scanFlags struct {
 func parseScanFlags(args []string, env Env) (*scanFlags, error) {
 	f := &scanFlags{}
 	fs := flag.NewFlagSet("secscan scan", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
 	fs.StringVar(&f.out, "out", "reports", "folder for the reports; created if missing")
 	tools := fs.String("tools", strings.Join(toolNames, ","), "comma-separated scanners to run")
-	fs.DurationVar(&f.timeout, "timeout", 15*time.Minute, "time limit for each scanner, such as 90s or 10m")
+	f.timeout = 15 * time.Minute
+	fs.Func("timeout", "time limit for each scanner, such as 90s or 10m (default 15m)", func(value string) error {
+		d, err := time.ParseDuration(value)
+		if err != nil {
+			return fmt.Errorf("invalid duration %q; use a number with a unit, such as 90s or 10m", value)
+		}
+		f.timeout = d
+		return nil
+	})
 	fs.StringVar(&f.govulndb, "govulndb", "", "Go vulnerability database: a URL or a folder made by \"secscan vulndb sync\"\n(default: the public database when reachable, else the synced copy)")
 	fs.IntVar(&f.vulndbMaxAge, "vulndb-max-age", 7, "warn when a vulnerability database is older than this many days")
 	fs.BoolVar(&f.offline, "offline", envBool(env, "SECSCAN_OFFLINE"), "never touch the network: use local databases and built-in checks only\n(default from SECSCAN_OFFLINE)")
@@ -49,19 +57,20 @@ func parseScanFlags(args []string, env Env) (*scanFlags, error) {
 	fs.StringVar(&f.baseline, "baseline", "", "SARIF file of an earlier scan; marks each result new, unchanged or absent")
 	fs.BoolVar(&f.keepSuppressed, "keep-suppressed", false, "keep suppressed results in secscan.sarif, marked as suppressed")
 	fs.StringVar(&f.progress, "progress", "auto", "progress output: auto, live or plain")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "Usage: secscan scan [flags] PATH\n\nFlags:\n")
-		fs.PrintDefaults()
-	}
+	// The flag package's own output is discarded, so that a bad flag gets
+	// one line that names it, and -h the whole list.
+	fs.SetOutput(io.Discard)
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
+			fs.SetOutput(env.Stderr)
+			fmt.Fprint(env.Stderr, "Usage: secscan scan [flags] PATH\n\nFlags:\n")
+			fs.PrintDefaults()
 			return nil, err
 		}
-		return nil, &exitError{code: ExitUsage}
+		return nil, usageErrorf("%v; run \"secscan scan -h\" for the flags", err)
 	}
 
 	if fs.NArg() != 1 {
-		fs.Usage()
 		return nil, usageErrorf("scan takes exactly one PATH, got %d arguments; pass the repository folder, such as .", fs.NArg())
 	}
 	var err error

@@ -41,15 +41,14 @@ func runScan(ctx context.Context, args []string, env Env) error {
 			return usageErrorf("%v; pass a SARIF file written by secscan scan", err)
 		}
 	}
-	if err := os.MkdirAll(f.out, 0o755); err != nil {
-		return usageErrorf("cannot create report folder %s: %v; pass a writable folder with --out", f.out, err)
-	}
-
 	gh, inActions := ghactions.Detect(env.Getenv)
 	logger := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	set, err := buildScanners(ctx, f, pol, env, logger)
 	if err != nil {
 		return err
+	}
+	if err := os.MkdirAll(f.out, 0o755); err != nil {
+		return usageErrorf("cannot create report folder %s: %v; pass a writable folder with --out", f.out, err)
 	}
 
 	runs := runScanners(ctx, f, set, pol, env, inActions, logger)

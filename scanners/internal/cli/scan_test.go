@@ -52,6 +52,7 @@ func TestScanBadInput(t *testing.T) {
 		{"unknown tool", []string{"scan", "--tools", "gosec,semgrep", empty}, `invalid --tools entry "semgrep"`},
 		{"empty tools", []string{"scan", "--tools", ",", empty}, "--tools is empty"},
 		{"negative timeout", []string{"scan", "--timeout", "-1s", empty}, "invalid --timeout -1s; use a positive duration"},
+		{"timeout without unit", []string{"scan", "--timeout", "5", empty}, `invalid duration "5"; use a number with a unit, such as 90s or 10m`},
 		{"bad progress", []string{"scan", "--progress", "fancy", empty}, `invalid --progress "fancy"; use auto, live or plain`},
 		{"bad max age", []string{"scan", "--vulndb-max-age", "0", empty}, "invalid --vulndb-max-age 0"},
 		{"missing policy", []string{"scan", "--tools", "trivy", "--policy", filepath.Join(empty, "p.yaml"), empty}, "policy file " + filepath.Join(empty, "p.yaml") + " not found"},
