@@ -98,19 +98,22 @@ func collect(runs []*finding.Run) ([]entry, map[*finding.Run]counts) {
 func Table(w io.Writer, in Input) error {
 	_, perRun := collect(in.Runs)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "TOOL\tSTATUS\tRESULTS\tCRITICAL\tHIGH\tMEDIUM\tLOW\tTIME")
+	fmt.Fprintln(tw, "TOOL\tSTATUS\tRESULTS\tCRITICAL\tHIGH\tMEDIUM\tLOW\tSUPPRESSED\tTIME")
 	for _, run := range in.Runs {
 		c := perRun[run]
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%s\n",
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n",
 			run.Tool, run.Invocation.Status, c.total(),
 			c[finding.SeverityCritical], c[finding.SeverityHigh], c[finding.SeverityMedium],
-			c[finding.SeverityLow]+c[finding.SeverityNone], elapsed(run))
+			c[finding.SeverityLow]+c[finding.SeverityNone], suppressed(run), elapsed(run))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 
 	for _, run := range in.Runs {
+		if run.Invocation.Status == finding.StatusNotRun && in.Verdict.Headline != "" {
+			continue // the verdict says why the scanner did not run
+		}
 		for _, n := range run.Invocation.Notifications {
 			if n.Level == finding.LevelError || n.Level == finding.LevelWarning {
 				fmt.Fprintf(w, "%s: %s: %s\n", run.Tool, n.Level, oneLine(n.Message))
@@ -126,6 +129,18 @@ func Table(w io.Writer, in Input) error {
 		fmt.Fprintf(w, "reports: %s\n", strings.Join(in.Reports, ", "))
 	}
 	return nil
+}
+
+// suppressed counts the results of run that a comment or the policy
+// suppressed, which the other columns leave out.
+func suppressed(run *finding.Run) int {
+	n := 0
+	for i := range run.Results {
+		if len(run.Results[i].Suppressions) > 0 {
+			n++
+		}
+	}
+	return n
 }
 
 func verdictWord(v Verdict) string {
