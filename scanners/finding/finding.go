@@ -160,6 +160,12 @@ type Invocation struct {
 	Start, End    time.Time
 	Notifications []Notification
 	CommandLine   string // for subprocesses, the command that ran
+
+	// Skipped names the parts of a scan that did not run although the
+	// scanner completed, such as "vulnerability scanning" without Trivy's
+	// database. A notification says why. The policy treats a required
+	// scanner with skipped parts as one that did not run.
+	Skipped []string
 }
 
 // Run is everything one tool reported in one scan.

@@ -119,12 +119,17 @@ type Failure struct {
 	Because   Source // the fail_on setting that the result reaches
 }
 
+// StatusPartial is the status of a scanner failure for a required scanner
+// that completed with parts skipped (finding.Invocation.Skipped).
+const StatusPartial finding.Status = "partial"
+
 // ScannerFailure is a scanner whose outcome fails the build: a required
-// scanner that failed or did not run, or any scanner that started and
-// failed, because its results are then incomplete.
+// scanner that failed, did not run or skipped part of its scan, or any
+// scanner that started and failed, because its results are then
+// incomplete.
 type ScannerFailure struct {
 	Tool    string
-	Status  finding.Status // failed or not-run
+	Status  finding.Status // failed, not-run or StatusPartial
 	Reason  string
 	Because Source // the required setting that lists the tool; zero when it is not required
 }
@@ -395,6 +400,15 @@ func (v *Verdict) checkScanners(p *Policy, runs []*finding.Run, getenv func(stri
 			continue
 		}
 		status := run.Invocation.Status
+		if status == finding.StatusOK && len(run.Invocation.Skipped) > 0 {
+			reason := strings.Join(run.Invocation.Skipped, " and ") + " did not run: " + runFailureReason(run)
+			if slices.Contains(required, tool) {
+				v.ScannerFailures = append(v.ScannerFailures, ScannerFailure{Tool: tool, Status: StatusPartial, Reason: reason, Because: because})
+			} else {
+				v.Warnings = append(v.Warnings, fmt.Sprintf("%s ran in part (%s); not required by %s", tool, reason, because))
+			}
+			continue
+		}
 		if status == finding.StatusOK {
 			continue
 		}

@@ -424,3 +424,39 @@ func TestEvaluateTwiceMarksOnce(t *testing.T) {
 		t.Errorf("Suppressed = %+v, want one entry with its source", v.Suppressed)
 	}
 }
+
+func TestEvaluateSkippedPart(t *testing.T) {
+	partial := func() []*finding.Run {
+		run := okRun(finding.ToolTrivy, nil)
+		run.Invocation.Skipped = []string{"vulnerability scanning"}
+		run.Notify(finding.LevelWarning, "no Trivy database in /cache/db")
+		return scan(run)
+	}
+
+	t.Run("required in CI", func(t *testing.T) {
+		v := Evaluate(Default(), partial(), Options{Getenv: env("true")})
+		if v.ExitCode != ExitScannerFailed {
+			t.Errorf("ExitCode = %d, want %d", v.ExitCode, ExitScannerFailed)
+		}
+		want := []ScannerFailure{{
+			Tool:    finding.ToolTrivy,
+			Status:  StatusPartial,
+			Reason:  "vulnerability scanning did not run: no Trivy database in /cache/db",
+			Because: Source{Key: "required.ci", Value: "[gosec, govulncheck, trivy, hadolint]"},
+		}}
+		if diff := cmp.Diff(want, v.ScannerFailures); diff != "" {
+			t.Errorf("scanner failures (-want +got):\n%s", diff)
+		}
+	})
+
+	t.Run("not required locally", func(t *testing.T) {
+		v := Evaluate(Default(), partial(), Options{Getenv: env("")})
+		if v.ExitCode != ExitPass {
+			t.Errorf("ExitCode = %d, want %d", v.ExitCode, ExitPass)
+		}
+		want := []string{"Trivy ran in part (vulnerability scanning did not run: no Trivy database in /cache/db); not required by built-in default policy required.local: []"}
+		if diff := cmp.Diff(want, v.Warnings); diff != "" {
+			t.Errorf("warnings (-want +got):\n%s", diff)
+		}
+	})
+}

@@ -49,7 +49,7 @@ func writeScanners(b *strings.Builder, runs []*finding.Run, perRun map[*finding.
 	for _, run := range runs {
 		c := perRun[run]
 		fmt.Fprintf(b, "| %s | %s | %s | %d | %d | %d | %d | %d | %s |\n",
-			escapeText(run.Tool), escapeText(cmp.Or(run.Version, "unknown")), statusText(run.Invocation.Status),
+			escapeText(run.Tool), escapeText(cmp.Or(run.Version, "unknown")), statusText(run),
 			c.total(), c[finding.SeverityCritical], c[finding.SeverityHigh], c[finding.SeverityMedium],
 			c[finding.SeverityLow]+c[finding.SeverityNone], elapsed(run))
 	}
@@ -63,16 +63,19 @@ func writeScanners(b *strings.Builder, runs []*finding.Run, perRun map[*finding.
 	b.WriteString("\n")
 }
 
-func statusText(s finding.Status) string {
-	switch s {
+func statusText(run *finding.Run) string {
+	switch run.Invocation.Status {
 	case finding.StatusOK:
+		if len(run.Invocation.Skipped) > 0 {
+			return "**ran in part**: no " + escapeText(strings.Join(run.Invocation.Skipped, ", "))
+		}
 		return "ran"
 	case finding.StatusNotRun:
 		return "**did not run**"
 	case finding.StatusFailed:
 		return "**failed**"
 	}
-	return string(s)
+	return string(run.Invocation.Status)
 }
 
 // writeProperties lists each run's properties, such as the vulnerability

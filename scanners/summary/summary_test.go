@@ -33,7 +33,12 @@ func testRuns() []*finding.Run {
 			Notifications: []finding.Notification{{Level: finding.LevelWarning, Message: "hadolint did not run: no binary"}},
 		},
 	}
-	return []*finding.Run{gosec, hadolint}
+	trivy := &finding.Run{
+		Tool:       finding.ToolTrivy,
+		Version:    "0.74.0",
+		Invocation: finding.Invocation{Status: finding.StatusOK, Skipped: []string{"vulnerability scanning"}},
+	}
+	return []*finding.Run{gosec, hadolint, trivy}
 }
 
 func TestMarkdown(t *testing.T) {
@@ -52,6 +57,7 @@ func TestMarkdown(t *testing.T) {
 		"# secscan: FAIL",
 		"| gosec | 2.30.0 | ran | 2 | 0 | 1 | 0 | 1 | 1.5s |",
 		"| hadolint | unknown | **did not run** | 0 |",
+		"| Trivy | 0.74.0 | **ran in part**: no vulnerability scanning | 0 |",
 		"- **hadolint** warning: hadolint did not run: no binary",
 		"## Findings (2)",
 		"[dir with space/b.go:3](https://github.com/o/r/blob/abc/dir%20with%20space/b.go#L3)",

@@ -135,6 +135,9 @@ func TestIntegrationOfflineWithoutDatabase(t *testing.T) {
 	if !hasNotification(run, finding.LevelWarning, "vulnerability scanning did not run: no Trivy database in") {
 		t.Errorf("notifications = %+v, want the missing database warning", run.Invocation.Notifications)
 	}
+	if want := []string{"vulnerability scanning"}; !slices.Equal(run.Invocation.Skipped, want) {
+		t.Errorf("Skipped = %v, want %v", run.Invocation.Skipped, want)
+	}
 	if hasNotification(run, finding.LevelWarning, "Falling back to embedded checks") {
 		t.Errorf("notifications = %+v, want no report of the embedded checks fallback", run.Invocation.Notifications)
 	}
@@ -300,5 +303,8 @@ func TestIntegrationCustomChecks(t *testing.T) {
 	}
 	if hasNotification(run, finding.LevelWarning, "vulnerability scanning did not run") {
 		t.Error("a scan without the vuln scanner warned about the missing database")
+	}
+	if len(run.Invocation.Skipped) != 0 {
+		t.Errorf("Skipped = %v for a scan that did not ask for vulnerabilities", run.Invocation.Skipped)
 	}
 }

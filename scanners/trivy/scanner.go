@@ -295,6 +295,7 @@ func withoutVuln(scanners []string) []string {
 // notifyNoDatabase records that vulnerability scanning did not run.
 func notifyNoDatabase(run *finding.Run, cacheDir string, cause error) {
 	dbDir := filepath.Join(cacheDir, "db")
+	run.Invocation.Skipped = append(run.Invocation.Skipped, "vulnerability scanning")
 	run.Notify(finding.LevelWarning,
 		"vulnerability scanning did not run: no Trivy database in %s (%v); "+
 			"run secscan once online to download it, or on an air-gapped machine copy a Trivy database "+

@@ -198,6 +198,9 @@ esac
 		!hasNotification(run, finding.LevelWarning, "failed to download vulnerability DB") {
 		t.Errorf("notifications = %+v, want the missing database warning with Trivy's cause", run.Invocation.Notifications)
 	}
+	if len(run.Invocation.Skipped) != 1 {
+		t.Errorf("Skipped = %v, want vulnerability scanning", run.Invocation.Skipped)
+	}
 	if hasNotification(run, finding.LevelError, "") {
 		t.Errorf("notifications = %+v, want the first attempt's errors replaced", run.Invocation.Notifications)
 	}
