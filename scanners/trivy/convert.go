@@ -180,20 +180,27 @@ func findPackage(pkgs []pkg, v vulnerability) pkg {
 	return pkg{}
 }
 
-func vulnerabilityRule(v vulnerability, score float64) finding.Rule {
-	short := v.Title
+// ruleText returns a rule's short and full description, falling back to
+// "<kind> <id>" and to the short text, and starts its Markdown help with
+// both.
+func ruleText(kind, id, title, description string) (short, full string, help *strings.Builder) {
+	short = title
 	if short == "" {
-		short = "Vulnerability " + v.VulnerabilityID
+		short = kind + " " + id
 	}
-	full := v.Description
+	full = description
 	if full == "" {
 		full = short
 	}
+	help = &strings.Builder{}
+	fmt.Fprintf(help, "**%s**: %s\n\n%s\n", id, short, truncate(full, maxDescription))
+	return short, full, help
+}
 
-	var help strings.Builder
-	fmt.Fprintf(&help, "**%s**: %s\n\n%s\n", v.VulnerabilityID, short, truncate(full, maxDescription))
+func vulnerabilityRule(v vulnerability, score float64) finding.Rule {
+	short, full, help := ruleText("Vulnerability", v.VulnerabilityID, v.Title, v.Description)
 	if v.PrimaryURL != "" {
-		fmt.Fprintf(&help, "\nDetails: [%s](%s)\n", v.VulnerabilityID, v.PrimaryURL)
+		fmt.Fprintf(help, "\nDetails: [%s](%s)\n", v.VulnerabilityID, v.PrimaryURL)
 	}
 	help.WriteString("\nUpgrade the package to a fixed version, or remove it if it is not needed.\n")
 
@@ -244,22 +251,12 @@ func (c *converter) addMisconfiguration(res reportRes, m misconfig) {
 // misconfigurationRule returns the rule of a check; configType is the kind
 // of file checked ("dockerfile", "kubernetes", "terraform"), used as a tag.
 func misconfigurationRule(m misconfig, configType string) finding.Rule {
-	short := m.Title
-	if short == "" {
-		short = "Misconfiguration " + m.ID
-	}
-	full := m.Description
-	if full == "" {
-		full = short
-	}
-
-	var help strings.Builder
-	fmt.Fprintf(&help, "**%s**: %s\n\n%s\n", m.ID, short, truncate(full, maxDescription))
+	short, full, help := ruleText("Misconfiguration", m.ID, m.Title, m.Description)
 	if m.Resolution != "" {
-		fmt.Fprintf(&help, "\nResolution: %s\n", m.Resolution)
+		fmt.Fprintf(help, "\nResolution: %s\n", m.Resolution)
 	}
 	if m.PrimaryURL != "" {
-		fmt.Fprintf(&help, "\nDetails: [%s](%s)\n", m.ID, m.PrimaryURL)
+		fmt.Fprintf(help, "\nDetails: [%s](%s)\n", m.ID, m.PrimaryURL)
 	}
 	text := truncate(full, maxDescription)
 	if m.Resolution != "" {
