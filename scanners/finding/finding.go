@@ -163,8 +163,8 @@ type Invocation struct {
 
 	// Skipped names the parts of a scan that did not run although the
 	// scanner completed, such as "vulnerability scanning" without Trivy's
-	// database. A notification says why. The policy treats a required
-	// scanner with skipped parts as one that did not run.
+	// database. A notification gives the reason. The policy treats a
+	// required scanner with skipped parts as one that did not run.
 	Skipped []string
 }
 

@@ -432,8 +432,8 @@ func statusText(s finding.Status) string {
 }
 
 // runFailureReason joins the error notifications of run, else its
-// warnings (a scanner that did not run says why in a warning), else says
-// that none was recorded.
+// warnings, because a scanner that did not run gives its reason in a
+// warning. Without either it returns "no error was recorded".
 func runFailureReason(run *finding.Run) string {
 	for _, level := range []finding.Level{finding.LevelError, finding.LevelWarning} {
 		var msgs []string

@@ -11,8 +11,8 @@ import (
 	"github.com/guestbook-secscan/guestbook/scanners/finding"
 )
 
-// fakeScanner is a test double for the runner's scheduling. It stands in
-// for no real tool: its runs carry only what the test gives it.
+// fakeScanner is a test double for the runner's scheduling. It runs no
+// real tool: its runs contain only what the test gives it.
 type fakeScanner struct {
 	name string
 	scan func(ctx context.Context) (*finding.Run, error)

@@ -112,7 +112,7 @@ func Table(w io.Writer, in Input) error {
 
 	for _, run := range in.Runs {
 		if run.Invocation.Status == finding.StatusNotRun && in.Verdict.Headline != "" {
-			continue // the verdict says why the scanner did not run
+			continue // the verdict gives the reason the scanner did not run
 		}
 		for _, n := range run.Invocation.Notifications {
 			if n.Level == finding.LevelError || n.Level == finding.LevelWarning {

@@ -115,7 +115,7 @@ func parseTools(list string) ([]string, error) {
 }
 
 // checkRoot returns the absolute path of the folder to scan, or an error
-// that names the value and says what to pass instead.
+// that names the value and the folder to pass instead.
 func checkRoot(path string) (string, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
